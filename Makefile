@@ -1,0 +1,51 @@
+# DLSO Desktop — set-up and everyday commands. `make run` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# Find a Python >= 3.12: an explicit $(PYTHON), then python3.13/python3.12/python3 on PATH, then pyenv's
+# installed versions (installed but not selected on some machines, so a bare `python3.12` may fail).
+PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -r); do \
+	  if command -v "$$c" >/dev/null 2>&1 && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    command -v "$$c"; break; fi; done)
+
+.PHONY: venv run test lint typecheck bench server clean
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "DLSO needs Python 3.12 or newer and none was found."; \
+	  echo "Install it (Windows/macOS: https://www.python.org/downloads/ ; Debian/Ubuntu: apt install python3.12 python3.12-venv)"; \
+	  echo "or name one explicitly: make PYTHON=/path/to/python3.12 ..."; exit 1; fi
+	@[ -x $(PY) ] || { echo "Creating $(VENV) with $(PYTHON)"; "$(PYTHON)" -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(PY) main.py
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: $(STAMP)
+	$(PY) -m mypy
+
+test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) main.py --self-test
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench
+
+server: $(STAMP)
+	@echo "The provincial server arrives with the sync issue (#4)."; exit 1
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build dist *.egg-info

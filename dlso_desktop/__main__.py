@@ -1,0 +1,3 @@
+from dlso_desktop.cli import main
+
+raise SystemExit(main())

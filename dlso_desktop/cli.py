@@ -1,0 +1,296 @@
+"""`dlso` — the operators' scripting interface.
+
+Exit codes: 0 success, 2 bad input (one line saying why), 1 anything else. ``--json`` prints one JSON
+document on standard output. Messages are Vietnamese; ``DLSO_LANG=en`` switches them to English.
+"""
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from dlso_desktop import paths
+from dlso_desktop.storage.db import DatabaseError
+from dlso_desktop.storage.store import Database, create_database, open_database
+from dlso_desktop.validation import ValidationError
+
+EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class BadInput(Exception):
+    def __init__(self, vi: str, en: str) -> None:
+        super().__init__(vi)
+        self.vi, self.en = vi, en
+
+
+def _english() -> bool:
+    return os.environ.get("DLSO_LANG", "").lower().startswith("en")
+
+
+def _msg(vi: str, en: str) -> str:
+    return en if _english() else vi
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"dlso: {_msg('tham số không hợp lệ', 'bad arguments')}: {message}\n")
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"'{text}' must be greater than 0")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="dlso", description="DLSO Desktop command line (offline data of one commune).")
+    p.add_argument("--data-dir", help="data folder (default: the user's data folder, or $DLSO_DATA_DIR)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    s = sub.add_parser("init", help="create a new database for an official commune/ward code")
+    s.add_argument("--commune", type=int, required=True, help="official code, e.g. 24133")
+
+    s = sub.add_parser("demo-data", help="add realistic demo households, persons, visits, training")
+    s.add_argument("--households", type=_positive, required=True)
+    s.add_argument("--seed", type=int, default=1)
+
+    s = sub.add_parser("import", help="import households with members from a JSON Lines file")
+    s.add_argument("file", type=Path)
+    s.add_argument(
+        "--skip-invalid", action="store_true", help="import the valid lines; write rejected ones beside the input"
+    )
+
+    s = sub.add_parser("search", help="find persons and households (accents optional)")
+    s.add_argument("query")
+    s.add_argument("--limit", type=_positive, default=20)
+
+    sub.add_parser("stats", help="counts per record type")
+    sub.add_parser("check", help="integrity check and schema version")
+
+    s = sub.add_parser("backup", help="a consistent copy of the database (safe while the app runs)")
+    s.add_argument("--out", type=Path, required=True)
+    return p
+
+
+def _open(args: argparse.Namespace) -> Database:
+    return open_database(paths.database_path(paths.data_dir(args.data_dir)))
+
+
+def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    if args.json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+    else:
+        sys.stdout.write(text + ("\n" if text and not text.endswith("\n") else ""))
+
+
+def _cmd_init(args: argparse.Namespace) -> None:
+    from dlso_desktop import admin_units
+
+    base = paths.data_dir(args.data_dir)
+    commune = admin_units.commune_by_code(args.commune)
+    db = create_database(paths.database_path(base), commune.code)
+    try:
+        _emit(
+            args,
+            {
+                "database": str(db.path),
+                "commune_code": commune.code,
+                "commune": commune.display_name,
+                "device_id": db.device_id,
+            },
+            _msg(
+                f"Đã tạo cơ sở dữ liệu cho {commune.display_name} ({commune.code}): {db.path}",
+                f"Created the database for {commune.display_name} ({commune.code}): {db.path}",
+            ),
+        )
+    finally:
+        db.close()
+
+
+def _cmd_demo(args: argparse.Namespace) -> None:
+    from dlso_desktop.demo import generate
+
+    db = _open(args)
+    try:
+        counts = generate(db, households=args.households, seed=args.seed)
+        _emit(args, counts, "\n".join(f"{k}: {v}" for k, v in counts.items()))
+    finally:
+        db.close()
+
+
+def _cmd_import(args: argparse.Namespace) -> None:
+    from dlso_desktop.importer import ImportRejected, import_jsonl
+    from dlso_desktop.services import Services
+
+    if not args.file.is_file():
+        raise BadInput(f"Không tìm thấy tệp {args.file}.", f"No such file: {args.file}.")
+    db = _open(args)
+    try:
+        try:
+            res = import_jsonl(Services(db), args.file, skip_invalid=args.skip_invalid)
+        except ImportRejected as rej:
+            lines = [
+                f"{_msg('dòng', 'line')} {e.line}: "
+                + (f"{e.field}: " if e.field else "")
+                + _msg(e.message_vi, e.message_en)
+                for e in rej.errors
+            ]
+            if args.json:
+                _emit(
+                    args,
+                    {
+                        "imported": False,
+                        "errors": [
+                            {"line": e.line, "field": e.field, "message": _msg(e.message_vi, e.message_en)}
+                            for e in rej.errors
+                        ],
+                    },
+                    "",
+                )
+            else:
+                sys.stderr.write("\n".join(lines) + "\n")
+            raise BadInput(
+                f"Tệp có {len({e.line for e in rej.errors})} dòng không hợp lệ; không nhập gì cả "
+                "(dùng --skip-invalid để nhập các dòng hợp lệ).",
+                f"{len({e.line for e in rej.errors})} invalid line(s); nothing was imported "
+                "(use --skip-invalid to import the valid lines).",
+            ) from None
+        data = {
+            "imported": True,
+            "households": res.households,
+            "persons": res.persons,
+            "villages_created": res.villages_created,
+            "rejected_lines": len({e.line for e in res.rejected}),
+            "rejects_file": str(res.rejects_file) if res.rejects_file else None,
+        }
+        text = _msg(
+            f"Đã nhập {res.households} hộ, {res.persons} người ({res.villages_created} thôn mới).",
+            f"Imported {res.households} households, {res.persons} persons ({res.villages_created} new villages).",
+        )
+        if res.rejects_file:
+            text += "\n" + _msg(
+                f"{data['rejected_lines']} dòng bị loại, ghi tại {res.rejects_file}",
+                f"{data['rejected_lines']} rejected line(s) written to {res.rejects_file}",
+            )
+        _emit(args, data, text)
+    finally:
+        db.close()
+
+
+def _cmd_search(args: argparse.Namespace) -> None:
+    from dlso_desktop.services import Services
+
+    db = _open(args)
+    try:
+        hits = Services(db).search.search(args.query, limit=args.limit)
+        label = {"person": _msg("Người", "Person"), "household": _msg("Hộ", "Household")}
+        _emit(
+            args,
+            [{"kind": h.kind, "id": h.id, "name": h.title, "detail": h.detail} for h in hits],
+            "\n".join(f"{label[h.kind]:<6} {h.title} — {h.detail}" for h in hits)
+            or _msg("Không tìm thấy.", "Nothing found."),
+        )
+    finally:
+        db.close()
+
+
+def _cmd_stats(args: argparse.Namespace) -> None:
+    from dlso_desktop.services import Services
+
+    db = _open(args)
+    try:
+        counts = Services(db).admin.stats()
+        _emit(args, counts, "\n".join(f"{k:<22} {v:>10,}" for k, v in counts.items()))
+    finally:
+        db.close()
+
+
+def _cmd_check(args: argparse.Namespace) -> None:
+    from dlso_desktop.services import Services
+
+    db = _open(args)
+    try:
+        rep = Services(db).admin.check()
+        _emit(
+            args,
+            {
+                "ok": rep.ok,
+                "schema_revision": rep.schema_revision,
+                "schema_version": rep.schema_version,
+                "problems": list(rep.problems),
+            },
+            _msg(
+                f"Lược đồ {rep.schema_revision} (phiên bản {rep.schema_version}): ",
+                f"Schema {rep.schema_revision} (version {rep.schema_version}): ",
+            )
+            + ("OK" if rep.ok else "\n".join(rep.problems)),
+        )
+        if not rep.ok:
+            raise SystemExit(EXIT_FAIL)
+    finally:
+        db.close()
+
+
+def _cmd_backup(args: argparse.Namespace) -> None:
+    out: Path = args.out
+    if out.exists():
+        raise BadInput(f"Tệp {out} đã tồn tại; không ghi đè.", f"{out} already exists; not overwriting it.")
+    if not out.parent.is_dir():
+        raise BadInput(f"Không có thư mục {out.parent}.", f"No such folder: {out.parent}.")
+    db = _open(args)
+    try:
+        db.backup(out)
+        _emit(
+            args,
+            {"backup": str(out), "bytes": out.stat().st_size},
+            _msg(f"Đã sao lưu vào {out}", f"Backed up to {out}"),
+        )
+    finally:
+        db.close()
+
+
+COMMANDS = {
+    "init": _cmd_init,
+    "demo-data": _cmd_demo,
+    "import": _cmd_import,
+    "search": _cmd_search,
+    "stats": _cmd_stats,
+    "check": _cmd_check,
+    "backup": _cmd_backup,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        COMMANDS[args.command](args)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except BadInput as exc:
+        sys.stderr.write(f"dlso: {_msg(exc.vi, exc.en)}\n")
+        return EXIT_BAD_INPUT
+    except ValidationError as exc:
+        sys.stderr.write(f"dlso: {_msg(exc.message_vi, exc.message_en)}\n")
+        return EXIT_BAD_INPUT
+    except DatabaseError as exc:
+        sys.stderr.write(f"dlso: {_msg(exc.message_vi, exc.message_en)}\n")
+        return EXIT_FAIL
+    except Exception as exc:  # the operator gets one line; the traceback is for developers
+        sys.stderr.write(f"dlso: {_msg('lỗi', 'error')}: {type(exc).__name__}: {exc}\n")
+        if os.environ.get("DLSO_DEBUG"):
+            raise
+        return EXIT_FAIL
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,220 @@
+"""Domain services: the only way the UI and the CLI change data.
+
+Each public method is one unit of work (record + audit entry + outbox op + search index, one transaction)
+and returns plain read models (``services.views``). Bad input raises
+:class:`dlso_desktop.validation.ValidationError` (or ``ValidationErrors``) before anything is written.
+"""
+
+import hashlib
+import hmac
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from dlso_desktop.models import Role
+from dlso_desktop.services.activity import SubmissionService, TrainingService, VisitService
+from dlso_desktop.services.base import Context, invalid_choice, not_found
+from dlso_desktop.services.people import HouseholdService, PersonService, VillageService
+from dlso_desktop.services.views import SearchHit, UserView
+from dlso_desktop.storage import search as search_index
+from dlso_desktop.storage.store import Database
+from dlso_desktop.text import clean_text
+from dlso_desktop.validation import ValidationError, require_text
+
+
+class SearchService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def search(
+        self, query: str, *, limit: int = 50, kinds: tuple[str, ...] = ("person", "household")
+    ) -> list[SearchHit]:
+        """Persons and households, best matches first; within a tier, Vietnamese name order."""
+        hits: list[tuple[int, str, SearchHit]] = []
+        with self.ctx.db.reader() as conn:
+            for kind in kinds:
+                matches = search_index.find(conn, kind, query, limit)
+                if not matches:
+                    continue
+                tiers = {m.rowid: m.tier for m in matches}
+                marks = ",".join("?" * len(tiers))
+                if kind == "person":
+                    rows = conn.exec_driver_sql(
+                        "SELECT p.id, p.full_name, p.birth_year, p.phone, p.sort_key, p.search_rowid,"
+                        " h.address, v.name FROM person p LEFT JOIN household h ON h.id = p.household_id"
+                        " LEFT JOIN village v ON v.id = h.village_id"
+                        f" WHERE p.search_rowid IN ({marks}) AND p.deleted = 0",
+                        tuple(tiers),
+                    ).all()
+                    for pid, name, year, phone, key, rowid, _addr, village in rows:
+                        detail = " · ".join(
+                            x for x in (str(year) if year else "", _mask_phone(phone), village or "") if x
+                        )
+                        hits.append((tiers[rowid], key, SearchHit("person", pid, name, detail, tiers[rowid])))
+                else:
+                    rows = conn.exec_driver_sql(
+                        "SELECT h.id, h.head_name, h.address, h.sort_key, h.search_rowid, v.name FROM household h"
+                        f" JOIN village v ON v.id = h.village_id WHERE h.search_rowid IN ({marks}) AND h.deleted = 0",
+                        tuple(tiers),
+                    ).all()
+                    for hid, head, addr, key, rowid, village in rows:
+                        detail = " · ".join(x for x in (addr, village) if x)
+                        hits.append((tiers[rowid], key, SearchHit("household", hid, head, detail, tiers[rowid])))
+        hits.sort(key=lambda h: (h[0], h[1]))
+        return [h[2] for h in hits[:limit]]
+
+
+def _mask_phone(phone: str | None) -> str:
+    return "" if not phone else phone[:4] + "···" + phone[-3:]
+
+
+def hash_pin(pin: str, salt: bytes | None = None) -> str:
+    salt = salt or os.urandom(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=2**14, r=8, p=1)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def check_pin(pin: str, stored: str) -> bool:
+    try:
+        _, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    return hmac.compare_digest(hash_pin(pin, bytes.fromhex(salt)).split("$")[2], digest)
+
+
+class UserService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def create(self, display_name: str, role: str, pin: str) -> UserView:
+        name = require_text(
+            display_name, field="display_name", label_vi="tên người dùng", label_en="user name", max_len=80
+        )
+        if role not in {r.value for r in Role}:
+            raise invalid_choice("role", "vai trò", "role", role)
+        if not (pin.isdigit() and 4 <= len(pin) <= 12):
+            raise ValidationError(
+                field="pin",
+                code="pin.invalid",
+                message_vi="Mã PIN gồm 4 đến 12 chữ số.",
+                message_en="The PIN must be 4 to 12 digits.",
+            )
+        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            row = uow.insert("app_user", {"display_name": name, "role": role, "pin_hash": hash_pin(pin)}, summary=name)
+            uow.commit()
+        return UserView(row["id"], row["display_name"], row["role"], True)
+
+    def list_all(self) -> list[UserView]:
+        with self.ctx.db.reader() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT id, display_name, role, active FROM app_user WHERE deleted = 0 ORDER BY display_name"
+            ).all()
+        return [UserView(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+    def authenticate(self, user_id: str, pin: str) -> UserView:
+        with self.ctx.db.reader() as conn:
+            row = conn.exec_driver_sql(
+                "SELECT id, display_name, role, active, pin_hash FROM app_user WHERE id = ? AND deleted = 0", (user_id,)
+            ).first()
+        if row is None or not row[3] or not row[4] or not check_pin(pin, row[4]):
+            raise ValidationError(
+                field="pin", code="pin.wrong", message_vi="Mã PIN không đúng.", message_en="Wrong PIN."
+            )
+        return UserView(row[0], row[1], row[2], True)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    ok: bool
+    schema_revision: str | None
+    schema_version: int
+    problems: tuple[str, ...]
+
+
+class AdminService:
+    """Counts, integrity checks and backups."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    COUNTED = (
+        "village",
+        "household",
+        "person",
+        "visit",
+        "visit_finding",
+        "visit_action",
+        "consent",
+        "training_session",
+        "attendance",
+        "assisted_submission",
+        "submission_status",
+        "certificate",
+        "app_user",
+        "commune",
+        "course",
+        "procedure",
+    )
+
+    def stats(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        with self.ctx.db.reader() as conn:
+            for t in self.COUNTED:
+                has_deleted = t not in ("commune", "course", "procedure")
+                out[t] = int(
+                    conn.exec_driver_sql(
+                        f"SELECT count(*) FROM {t}" + (" WHERE deleted = 0" if has_deleted else "")
+                    ).scalar()
+                    or 0
+                )
+            out["outbox_pending"] = int(
+                conn.exec_driver_sql("SELECT count(*) FROM outbox WHERE status IS NULL").scalar() or 0
+            )
+        return out
+
+    def check(self) -> CheckReport:
+        from dlso_desktop.storage import schema
+        from dlso_desktop.storage.db import current_revision
+
+        problems: list[str] = []
+        with self.ctx.db.reader() as conn:
+            rev = current_revision(conn)
+            for (msg,) in conn.exec_driver_sql("PRAGMA integrity_check").all():
+                if msg != "ok":
+                    problems.append(f"integrity: {msg}")
+            for row in conn.exec_driver_sql("PRAGMA foreign_key_check").all():
+                problems.append(f"foreign key: {tuple(row)}")
+            for kind in search_index.KINDS:
+                try:
+                    conn.exec_driver_sql(f"INSERT INTO fts_{kind}(fts_{kind}, rank) VALUES ('integrity-check', 1)")
+                except Exception as exc:  # the FTS index disagrees with its documents
+                    problems.append(f"search index {kind}: {exc}")
+                live = conn.exec_driver_sql(
+                    f"SELECT count(*) FROM {kind} WHERE deleted = 0 AND search_rowid IS NOT NULL"
+                ).scalar()
+                docs = conn.exec_driver_sql(f"SELECT count(*) FROM search_doc_{kind}").scalar()
+                if live != docs:
+                    problems.append(f"search index {kind}: {docs} documents for {live} records")
+        if rev != schema.HEAD:
+            problems.append(f"schema revision {rev} is not {schema.HEAD}")
+        return CheckReport(not problems, rev, schema.SCHEMA_VERSION, tuple(problems))
+
+
+class Services:
+    """All services for one acting user on one database."""
+
+    def __init__(self, db: Database, user_id: str | None = None, today: Callable[[], date] = date.today) -> None:
+        self.ctx = Context(db, user_id, today)
+        self.villages = VillageService(self.ctx)
+        self.households = HouseholdService(self.ctx)
+        self.persons = PersonService(self.ctx)
+        self.visits = VisitService(self.ctx)
+        self.training = TrainingService(self.ctx)
+        self.submissions = SubmissionService(self.ctx)
+        self.users = UserService(self.ctx)
+        self.search = SearchService(self.ctx)
+        self.admin = AdminService(self.ctx)
+
+
+__all__ = ["Services", "clean_text", "not_found"]

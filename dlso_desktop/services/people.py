@@ -1,0 +1,628 @@
+"""Villages, households and persons: the master records a team keeps for its commune."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from dlso_desktop.models import Internet, NameOrder, Sex, VillageKind, VNeIDLevel
+from dlso_desktop.services.base import Context, Errors, invalid_choice, not_found
+from dlso_desktop.services.views import HouseholdDetail, HouseholdView, PersonDetail, PersonView, VillageView
+from dlso_desktop.storage.uow import UnitOfWork
+from dlso_desktop.text import clean_text, guess_name_order
+from dlso_desktop.validation import (
+    ValidationError,
+    normalize_phone,
+    require_text,
+    validate_birth_date,
+    validate_cccd,
+)
+
+_SEXES = {s.value for s in Sex}
+_ORDERS = {o.value for o in NameOrder}
+_VNEID = {v.value for v in VNeIDLevel}
+_INTERNET = {i.value for i in Internet}
+_VILLAGE_KINDS = {k.value for k in VillageKind}
+RELATIONSHIPS = ("head", "spouse", "child", "parent", "grandchild", "sibling", "other")
+_STATUS_FIELDS = (
+    "vneid_level",
+    "skills_confirmed",
+    "has_smartphone",
+    "has_bank_account",
+    "has_public_service_account",
+    "has_digital_signature",
+    "has_daklak_app",
+)
+
+
+@dataclass(slots=True)
+class PersonInput:
+    """What a form, an import line or the demo generator supplies for a person."""
+
+    full_name: str
+    sex: str | None = None
+    birth_date: date | None = None
+    birth_year: int | None = None
+    citizen_id: str | None = None
+    phone: str | None = None
+    relationship: str | None = None
+    name_order: str | None = None  # None: guessed from the name ("Y ...", "H'..." -> given first)
+    sort_name: str | None = None
+    ethnic_group: str | None = None
+    main_language: str | None = None
+    needs_interpreter: bool = False
+    vneid_level: str | None = None
+    skills_confirmed: bool | None = None
+    has_smartphone: bool | None = None
+    has_bank_account: bool | None = None
+    has_public_service_account: bool | None = None
+    has_digital_signature: bool | None = None
+    has_daklak_app: bool | None = None
+    notes: str = ""
+
+
+@dataclass(slots=True)
+class HouseholdInput:
+    village_id: str
+    head_name: str | None = None  # None: the name of the member whose relationship is "head"
+    address: str = ""
+    phone: str | None = None
+    smartphone_count: int = 0
+    phones_2g_only: int = 0
+    internet: str | None = None
+    notes: str = ""
+    members: list[PersonInput] = field(default_factory=list)
+
+
+def _opt_text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    cleaned = clean_text(value)
+    return cleaned or None
+
+
+def person_values(inp: PersonInput, today: date, errors: Errors, *, prefix: str = "") -> dict[str, Any]:
+    """Validate and normalise a person; errors are collected (field names get ``prefix``)."""
+
+    def err(field_name: str, vi: str, en: str) -> None:
+        errors.add(
+            ValidationError(field=prefix + field_name, message_vi=vi, message_en=en, code=f"{field_name}.invalid")
+        )
+
+    n_before = len(errors.items)
+    name = errors.check(
+        lambda: require_text(
+            inp.full_name, field=prefix + "full_name", label_vi="họ và tên", label_en="full name", max_len=120
+        )
+    )
+    sex = inp.sex or None
+    if sex is not None and sex not in _SEXES:
+        errors.add(invalid_choice(prefix + "sex", "giới tính", "sex", sex))
+        sex = None
+    birth = inp.birth_date
+    if birth is not None:
+        errors.check(lambda: validate_birth_date(birth, today=today, field=prefix + "birth_date"))
+    year = inp.birth_date.year if inp.birth_date else inp.birth_year
+    if year is not None and not (1900 <= year <= today.year):
+        err("birth_year", f"Năm sinh {year} không hợp lệ.", f"Birth year {year} is not valid.")
+    cid = None
+    if inp.citizen_id and inp.citizen_id.strip():
+        cid = errors.check(
+            lambda: validate_cccd(inp.citizen_id or "", sex=sex, birth_date=birth, field=prefix + "citizen_id")
+        )
+        if cid and birth is None and year is not None:
+            century_sex = int(cid[3])
+            if 1900 + 100 * (century_sex // 2) + int(cid[4:6]) != year:
+                err("citizen_id", "Số CCCD không khớp với năm sinh.", "The citizen ID does not match the birth year.")
+    phone = None
+    if inp.phone and inp.phone.strip():
+        result = errors.check(lambda: normalize_phone(inp.phone or "", field=prefix + "phone"))
+        phone = result[0] if result else None
+    order = inp.name_order or (guess_name_order(name) if name else NameOrder.FAMILY_FIRST.value)
+    if order not in _ORDERS:
+        errors.add(invalid_choice(prefix + "name_order", "thứ tự tên", "name order", order))
+    if inp.relationship is not None and inp.relationship not in RELATIONSHIPS:
+        errors.add(invalid_choice(prefix + "relationship", "quan hệ với chủ hộ", "relationship", inp.relationship))
+    if inp.vneid_level is not None and inp.vneid_level not in _VNEID:
+        errors.add(invalid_choice(prefix + "vneid_level", "mức VNeID", "VNeID level", inp.vneid_level))
+    if len(errors.items) > n_before:
+        return {}
+    return {
+        "full_name": name,
+        "sex": sex,
+        "birth_date": birth,
+        "birth_year": year,
+        "citizen_id": cid,
+        "phone": phone,
+        "relationship": inp.relationship,
+        "name_order": str(order),
+        "sort_name": _opt_text(inp.sort_name),
+        "ethnic_group": _opt_text(inp.ethnic_group),
+        "main_language": _opt_text(inp.main_language),
+        "needs_interpreter": bool(inp.needs_interpreter),
+        "vneid_level": inp.vneid_level,
+        "skills_confirmed": inp.skills_confirmed,
+        "has_smartphone": inp.has_smartphone,
+        "has_bank_account": inp.has_bank_account,
+        "has_public_service_account": inp.has_public_service_account,
+        "has_digital_signature": inp.has_digital_signature,
+        "has_daklak_app": inp.has_daklak_app,
+        "notes": clean_text(inp.notes or ""),
+    }
+
+
+def _count(value: int, field_name: str, label_vi: str, errors: Errors) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 50:
+        errors.add(
+            ValidationError(
+                field=field_name,
+                message_vi=f"{label_vi} phải là số từ 0 đến 50.",
+                message_en=f"{field_name} must be a number from 0 to 50.",
+                code=f"{field_name}.invalid",
+            )
+        )
+        return 0
+    return value
+
+
+class VillageService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def list_all(self, *, include_merged: bool = False) -> list[VillageView]:
+        with self.ctx.db.reader() as conn:
+            rows = (
+                conn.exec_driver_sql(
+                    "SELECT id, name, kind, merged_into_id FROM village WHERE deleted = 0 AND commune_code = ?"
+                    + ("" if include_merged else " AND merged_into_id IS NULL")
+                    + " ORDER BY sort_key",
+                    (self.ctx.db.commune_code,),
+                )
+                .mappings()
+                .all()
+            )
+        return [VillageView.of(dict(r)) for r in rows]
+
+    def _validate(self, name: str, kind: str) -> tuple[str, str]:
+        errors = Errors()
+        clean = errors.check(
+            lambda: require_text(
+                name, field="name", label_vi="tên thôn/buôn/tổ dân phố", label_en="village name", max_len=80
+            )
+        )
+        if kind not in _VILLAGE_KINDS:
+            errors.add(invalid_choice("kind", "loại thôn/buôn/tổ dân phố", "village kind", kind))
+        errors.raise_if_any()
+        return clean, kind
+
+    def _duplicate_check(self, uow: UnitOfWork, name: str, except_id: str | None = None) -> None:
+        from dlso_desktop.text import fold
+
+        for vid, vname in uow.conn.exec_driver_sql(
+            "SELECT id, name FROM village WHERE deleted = 0 AND merged_into_id IS NULL AND commune_code = ?",
+            (uow.commune_code,),
+        ):
+            if vid != except_id and fold(vname) == fold(name):
+                raise ValidationError(
+                    field="name",
+                    message_vi=f"Đã có thôn/buôn/tổ dân phố '{vname}'.",
+                    message_en=f"A village named '{vname}' already exists.",
+                    code="name.duplicate",
+                )
+
+    def create(self, name: str, kind: str = VillageKind.THON.value) -> VillageView:
+        clean, kind = self._validate(name, kind)
+        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            self._duplicate_check(uow, clean)
+            row = uow.insert("village", {"name": clean, "kind": kind}, summary=clean)
+            uow.commit()
+        return VillageView.of(row)
+
+    def rename(self, village_id: str, name: str, kind: str | None = None) -> VillageView:
+        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            current = self._get(uow, village_id)
+            clean, new_kind = self._validate(name, kind or current["kind"])
+            self._duplicate_check(uow, clean, except_id=village_id)
+            uow.update("village", current, {"name": clean, "kind": new_kind})
+            uow.remember_village(village_id, clean)
+            self._reindex_households(uow, [village_id])
+            row = uow.get("village", village_id)
+            uow.commit()
+        assert row is not None
+        return VillageView.of(row)
+
+    def merge(self, source_id: str, target_id: str) -> VillageView:
+        """Move every household of ``source`` into ``target`` and mark ``source`` as merged into it."""
+        if source_id == target_id:
+            raise ValidationError(
+                field="target",
+                message_vi="Không thể gộp thôn vào chính nó.",
+                message_en="Cannot merge a village into itself.",
+                code="target.same",
+            )
+        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            source = self._get(uow, source_id)
+            target = self._get(uow, target_id)
+            ids = [
+                r[0]
+                for r in uow.conn.exec_driver_sql(
+                    "SELECT id FROM household WHERE village_id = ? AND deleted = 0", (source_id,)
+                )
+            ]
+            for hh in uow.get_many("household", ids).values():
+                uow.update("household", hh, {"village_id": target_id}, summary="village merge")
+            uow.update(
+                "village",
+                source,
+                {"merged_into_id": target_id},
+                action="merge",
+                summary=f"{source['name']} -> {target['name']}",
+            )
+            uow.commit()
+        return VillageView.of(target)
+
+    def delete(self, village_id: str) -> None:
+        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            current = self._get(uow, village_id)
+            used = uow.conn.exec_driver_sql(
+                "SELECT count(*) FROM household WHERE village_id = ? AND deleted = 0", (village_id,)
+            ).scalar()
+            if used:
+                raise ValidationError(
+                    field="village_id",
+                    message_vi=f"Thôn này còn {used} hộ; hãy gộp hoặc chuyển các hộ trước.",
+                    message_en=f"This village still has {used} households; merge or move them first.",
+                    code="village_id.in_use",
+                )
+            uow.delete("village", current, summary=current["name"])
+            uow.commit()
+
+    def _get(self, uow: UnitOfWork, village_id: str) -> dict[str, Any]:
+        row = uow.get("village", village_id)
+        if row is None or row["deleted"] or row["commune_code"] != uow.commune_code:
+            raise not_found("village_id", "thôn/buôn/tổ dân phố", "Village")
+        return row
+
+    @staticmethod
+    def _reindex_households(uow: UnitOfWork, village_ids: Sequence[str]) -> None:
+        from dlso_desktop.storage.search import household_doc
+
+        for vid in village_ids:
+            name = uow._village_name(vid)
+            rows = (
+                uow.conn.exec_driver_sql(
+                    "SELECT id, head_name, address, phone, village_id, search_rowid FROM household"
+                    " WHERE village_id = ? AND deleted = 0",
+                    (vid,),
+                )
+                .mappings()
+                .all()
+            )
+            for r in rows:
+                if r["search_rowid"] is None:
+                    continue
+                from dlso_desktop.storage.search import NameParts
+
+                rowid = uow.search.replace(
+                    "household",
+                    r["search_rowid"],
+                    NameParts(r["head_name"], guess_name_order(r["head_name"]), None),
+                    household_doc(dict(r), name),
+                )
+                uow.conn.exec_driver_sql("UPDATE household SET search_rowid = ? WHERE id = ?", (rowid, r["id"]))
+
+
+class PersonService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def create(self, inp: PersonInput, household_id: str | None = None) -> PersonView:
+        return self.create_many([inp], household_id=household_id)[0]
+
+    def create_many(
+        self, inputs: Sequence[PersonInput], household_id: str | None = None, *, action: str = "create"
+    ) -> list[PersonView]:
+        """Create persons in one unit of work: all of them, or (on any invalid one) none."""
+        today = self.ctx.today()
+        errors = Errors()
+        values = [
+            person_values(inp, today, errors, prefix=f"{i}." if len(inputs) > 1 else "") for i, inp in enumerate(inputs)
+        ]
+        errors.raise_if_any()
+        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            if household_id is not None:
+                _household(uow, household_id)
+            rows = [uow.insert("person", {**v, "household_id": household_id}, action=action) for v in values]
+            uow.commit()
+        return [PersonView.of(r) for r in rows]
+
+    def get(self, person_id: str) -> PersonDetail:
+        with self.ctx.db.reader() as conn:
+            row = (
+                conn.exec_driver_sql("SELECT * FROM person WHERE id = ? AND deleted = 0", (person_id,))
+                .mappings()
+                .first()
+            )
+        if row is None:
+            raise not_found("person_id", "người này", "Person")
+        return PersonDetail(PersonView.of(_typed_person(dict(row))), row["citizen_id"], row["ethnic_group"])
+
+    def update(self, person_id: str, inp: PersonInput) -> PersonView:
+        errors = Errors()
+        values = person_values(inp, self.ctx.today(), errors)
+        errors.raise_if_any()
+        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            current = _person(uow, person_id)
+            uow.update("person", current, values)
+            if (
+                current["relationship"] == "head"
+                and current["household_id"]
+                and values["full_name"] != current["full_name"]
+            ):
+                hh = _household(uow, current["household_id"])
+                uow.update("household", hh, {"head_name": values["full_name"]}, summary="head renamed")
+            row = uow.get("person", person_id)
+            uow.commit()
+        assert row is not None
+        return PersonView.of(row)
+
+    def update_status(self, person_id: str, **status: Any) -> PersonView:
+        """Change only digital-status fields (used by visits; other fields untouched)."""
+        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            current = _person(uow, person_id)
+            uow.update("person", current, {k: v for k, v in status.items() if k in _STATUS_FIELDS})
+            row = uow.get("person", person_id)
+            uow.commit()
+        assert row is not None
+        return PersonView.of(row)
+
+    def delete(self, person_id: str) -> None:
+        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            current = _person(uow, person_id)
+            uow.delete("person", current, summary=current["full_name"])
+            uow.commit()
+
+
+class HouseholdService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def _values(self, inp: HouseholdInput, errors: Errors) -> dict[str, Any]:
+        head = inp.head_name
+        if head is None:
+            heads = [m.full_name for m in inp.members if m.relationship == "head"]
+            head = heads[0] if heads else ""
+        head_clean = errors.check(
+            lambda: require_text(
+                head, field="head_name", label_vi="tên chủ hộ", label_en="head of household", max_len=120
+            )
+        )
+        phone = None
+        if inp.phone and inp.phone.strip():
+            res = errors.check(lambda: normalize_phone(inp.phone or ""))
+            phone = res[0] if res else None
+        if inp.internet is not None and inp.internet not in _INTERNET:
+            errors.add(invalid_choice("internet", "kết nối internet", "internet", inp.internet))
+        smart = _count(inp.smartphone_count, "smartphone_count", "Số điện thoại thông minh", errors)
+        g2 = _count(inp.phones_2g_only, "phones_2g_only", "Số điện thoại 2G", errors)
+        address = clean_text(inp.address or "")
+        if len(address) > 200:
+            errors.add(
+                ValidationError(
+                    field="address",
+                    message_vi="Địa chỉ quá dài (tối đa 200 ký tự).",
+                    message_en="Address too long (200 characters at most).",
+                    code="address.too_long",
+                )
+            )
+        return {
+            "village_id": inp.village_id,
+            "head_name": head_clean,
+            "address": address,
+            "phone": phone,
+            "smartphone_count": smart,
+            "phones_2g_only": g2,
+            "internet": inp.internet,
+            "notes": clean_text(inp.notes or ""),
+        }
+
+    def create(self, inp: HouseholdInput) -> HouseholdDetail:
+        return self.create_many([inp])[0]
+
+    def _prepare(self, inputs: Sequence[HouseholdInput]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        today = self.ctx.today()
+        errors = Errors()
+        prepared: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+        many = len(inputs) > 1
+        for i, inp in enumerate(inputs):
+            pre = f"{i}." if many else ""
+            sub = Errors()
+            hv = self._values(inp, sub)
+            members = [person_values(m, today, sub, prefix=f"members.{j}.") for j, m in enumerate(inp.members)]
+            for e in sub.items:
+                e.field = pre + e.field
+            errors.items.extend(sub.items)
+            prepared.append((hv, members))
+        errors.raise_if_any()
+        return prepared
+
+    @staticmethod
+    def _write(
+        uow: UnitOfWork,
+        prepared: Sequence[tuple[dict[str, Any], list[dict[str, Any]]]],
+        villages: dict[str, dict[str, Any]],
+        action: str,
+    ) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        out = []
+        for hv, members in prepared:
+            village = villages.get(hv["village_id"])
+            if village is None:
+                raise not_found("village_id", "thôn/buôn/tổ dân phố của xã này", "Village of this commune")
+            uow.remember_village(village["id"], village["name"])
+            hh = uow.insert("household", hv, action=action)
+            people = [uow.insert("person", {**m, "household_id": hh["id"]}, action=action) for m in members]
+            out.append((hh, people))
+        return out
+
+    def create_many(self, inputs: Sequence[HouseholdInput], *, action: str = "create") -> list[HouseholdDetail]:
+        """Households with their members, in one unit of work: all or none."""
+        prepared = self._prepare(inputs)
+        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            villages = _villages(uow, {hv["village_id"] for hv, _ in prepared})
+            out = self._write(uow, prepared, villages, action)
+            uow.commit()
+        return [
+            HouseholdDetail(
+                _household_view(hh, villages[hh["village_id"]]["name"], len(p), None),
+                tuple(PersonView.of(r) for r in p),
+            )
+            for hh, p in out
+        ]
+
+    def import_households(self, items: Sequence[tuple[str, str, HouseholdInput]]) -> tuple[int, int, int]:
+        """Households named by village name; missing villages are created. One unit of work.
+
+        Returns (households, persons, villages created).
+        """
+        from dlso_desktop.text import fold
+
+        vsvc = VillageService(self.ctx)
+        by_name = {fold(v.name): v.id for v in vsvc.list_all()}
+        new_villages: dict[str, tuple[str, str]] = {}
+        for name, kind, _ in items:
+            if fold(name) not in by_name and fold(name) not in new_villages:
+                vsvc._validate(name, kind)
+                new_villages[fold(name)] = (name, kind)
+        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            for key, (name, kind) in new_villages.items():
+                by_name[key] = uow.insert("village", {"name": name, "kind": kind}, action="import")["id"]
+            for name, _, hh in items:
+                hh.village_id = by_name[fold(name)]
+            prepared = self._prepare([hh for _, _, hh in items])
+            villages = _villages(uow, set(by_name.values()))
+            out = self._write(uow, prepared, villages, "import")
+            uow.commit()
+        return len(out), sum(len(p) for _, p in out), len(new_villages)
+
+    def update(self, household_id: str, inp: HouseholdInput) -> HouseholdView:
+        errors = Errors()
+        values = self._values(inp, errors)
+        errors.raise_if_any()
+        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            current = _household(uow, household_id)
+            village = _villages(uow, {values["village_id"]}).get(values["village_id"])
+            if village is None:
+                raise not_found("village_id", "thôn/buôn/tổ dân phố của xã này", "Village of this commune")
+            uow.update("household", current, values)
+            uow.commit()
+        return self.get(household_id).household
+
+    def add_member(self, household_id: str, inp: PersonInput) -> PersonView:
+        return PersonService(self.ctx).create(inp, household_id=household_id)
+
+    def delete(self, household_id: str) -> None:
+        """Tombstone the household and its members, together."""
+        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            current = _household(uow, household_id)
+            ids = [
+                r[0]
+                for r in uow.conn.exec_driver_sql(
+                    "SELECT id FROM person WHERE household_id = ? AND deleted = 0", (household_id,)
+                )
+            ]
+            for person in uow.get_many("person", ids).values():
+                uow.delete("person", person, summary="household deleted")
+            uow.delete("household", current, summary=current["head_name"])
+            uow.commit()
+
+    def get(self, household_id: str) -> HouseholdDetail:
+        with self.ctx.db.reader() as conn:
+            row = (
+                conn.exec_driver_sql(
+                    "SELECT h.*, v.name AS village_name, (SELECT max(visited_at) FROM visit"
+                    " WHERE household_id = h.id AND deleted = 0) AS last_visit_at"
+                    " FROM household h JOIN village v ON v.id = h.village_id WHERE h.id = ? AND h.deleted = 0",
+                    (household_id,),
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                raise not_found("household_id", "hộ gia đình", "Household")
+            members = (
+                conn.exec_driver_sql(
+                    "SELECT * FROM person WHERE household_id = ? AND deleted = 0"
+                    " ORDER BY relationship = 'head' DESC, birth_year, sort_key",
+                    (household_id,),
+                )
+                .mappings()
+                .all()
+            )
+        return HouseholdDetail(
+            _household_view(dict(row), row["village_name"], len(members), row["last_visit_at"]),
+            tuple(PersonView.of(_typed_person(dict(m))) for m in members),
+        )
+
+
+def _household_view(r: Mapping[str, Any], village_name: str, members: int, last_visit: str | None) -> HouseholdView:
+    return HouseholdView(
+        r["id"],
+        r["village_id"],
+        village_name,
+        r["address"],
+        r["head_name"],
+        r["phone"],
+        r["smartphone_count"],
+        r["phones_2g_only"],
+        r["internet"],
+        r["notes"],
+        members,
+        last_visit,
+        r["version"],
+        r["updated_at"],
+    )
+
+
+_BOOL_FIELDS = (
+    "needs_interpreter",
+    "skills_confirmed",
+    "has_smartphone",
+    "has_bank_account",
+    "has_public_service_account",
+    "has_digital_signature",
+    "has_daklak_app",
+    "deleted",
+)
+
+
+def _typed_person(row: Mapping[str, Any]) -> dict[str, Any]:
+    """Raw-SQL rows carry SQLite's 0/1 and ISO text: give them their model types back."""
+    out = dict(row)
+    for f in _BOOL_FIELDS:
+        if out.get(f) is not None:
+            out[f] = bool(out[f])
+    if isinstance(out.get("birth_date"), str):
+        out["birth_date"] = date.fromisoformat(out["birth_date"])
+    return out
+
+
+def _person(uow: UnitOfWork, person_id: str) -> dict[str, Any]:
+    row = uow.get("person", person_id)
+    if row is None or row["deleted"] or row["commune_code"] != uow.commune_code:
+        raise not_found("person_id", "người này", "Person")
+    return row
+
+
+def _household(uow: UnitOfWork, household_id: str) -> dict[str, Any]:
+    row = uow.get("household", household_id)
+    if row is None or row["deleted"] or row["commune_code"] != uow.commune_code:
+        raise not_found("household_id", "hộ gia đình", "Household")
+    return row
+
+
+def _villages(uow: UnitOfWork, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    return {
+        vid: v
+        for vid, v in uow.get_many("village", ids).items()
+        if not v["deleted"] and v["commune_code"] == uow.commune_code and v["merged_into_id"] is None
+    }

@@ -1,0 +1,221 @@
+"""Read models: plain, immutable values handed to the UI and the CLI (never live ORM objects)."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from dlso_desktop.validation import mask_cccd
+
+
+@dataclass(frozen=True, slots=True)
+class VillageView:
+    id: str
+    name: str
+    kind: str
+    merged_into_id: str | None
+
+    @classmethod
+    def of(cls, r: Mapping[str, Any]) -> "VillageView":
+        return cls(r["id"], r["name"], r["kind"], r["merged_into_id"])
+
+
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    id: str
+    household_id: str | None
+    full_name: str
+    relationship: str | None
+    name_order: str
+    sex: str | None
+    birth_date: date | None
+    birth_year: int | None
+    citizen_id_masked: str | None  # at most the last 4 digits outside the person's own form
+    phone: str | None
+    main_language: str | None
+    needs_interpreter: bool
+    vneid_level: str | None
+    skills_confirmed: bool | None
+    has_smartphone: bool | None
+    has_bank_account: bool | None
+    has_public_service_account: bool | None
+    has_digital_signature: bool | None
+    has_daklak_app: bool | None
+    notes: str
+    sort_key: str
+    version: int
+    updated_at: str
+
+    @classmethod
+    def of(cls, r: Mapping[str, Any]) -> "PersonView":
+        cid = r["citizen_id"]
+        return cls(
+            r["id"],
+            r["household_id"],
+            r["full_name"],
+            r["relationship"],
+            r["name_order"],
+            r["sex"],
+            r["birth_date"],
+            r["birth_year"],
+            mask_cccd(cid) if cid else None,
+            r["phone"],
+            r["main_language"],
+            bool(r["needs_interpreter"]),
+            r["vneid_level"],
+            r["skills_confirmed"],
+            r["has_smartphone"],
+            r["has_bank_account"],
+            r["has_public_service_account"],
+            r["has_digital_signature"],
+            r["has_daklak_app"],
+            r["notes"],
+            r["sort_key"],
+            r["version"],
+            r["updated_at"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PersonDetail:
+    """The person's own form: the only place the full citizen ID and the ethnic group are shown."""
+
+    person: PersonView
+    citizen_id: str | None
+    ethnic_group: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdView:
+    id: str
+    village_id: str
+    village_name: str
+    address: str
+    head_name: str
+    phone: str | None
+    smartphone_count: int
+    phones_2g_only: int
+    internet: str | None
+    notes: str
+    member_count: int
+    last_visit_at: str | None
+    version: int
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdDetail:
+    household: HouseholdView
+    members: tuple[PersonView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    person_id: str
+    person_name: str
+    vneid_level: str | None
+    skills_confirmed: bool | None
+    has_smartphone: bool | None
+    has_bank_account: bool | None
+    has_public_service_account: bool | None
+    has_digital_signature: bool | None
+    has_daklak_app: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionView:
+    kind: str
+    code: str
+    person_id: str | None
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class VisitView:
+    id: str
+    household_id: str
+    visited_at: str
+    visitor_name: str
+    notes: str
+    supersedes_id: str | None
+    findings: tuple[FindingView, ...]
+    actions: tuple[ActionView, ...]
+    consent_text_version: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CourseView:
+    id: str
+    code: str
+    name: str
+    hours: int
+    modules: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    id: str
+    course_id: str
+    course_name: str
+    session_date: date
+    place: str
+    trainer_name: str
+    village_id: str | None
+    notes: str
+    attendee_count: int
+    passed_count: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceView:
+    id: str
+    session_id: str
+    person_id: str
+    person_name: str
+    present: bool
+    result: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureView:
+    id: str
+    code: str
+    name: str
+    field: str
+    full_online_available: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionView:
+    id: str
+    procedure_id: str
+    procedure_name: str
+    person_id: str
+    person_name: str
+    portal: str
+    dossier_code: str
+    full_online: bool
+    fee_paid_online: bool | None
+    minutes_spent: int | None
+    submitted_on: date
+    status: str
+    notes: str
+    supersedes_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UserView:
+    id: str
+    display_name: str
+    role: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    kind: str  # "person" or "household"
+    id: str
+    title: str  # the name
+    detail: str  # birth year, masked phone, village...
+    tier: int  # 0 best

@@ -1,0 +1,149 @@
+"""Opening, creating, migrating and backing up the laptop's SQLite database.
+
+Every pooled connection gets ``foreign_keys=ON``, WAL, ``synchronous=NORMAL`` and a ``busy_timeout`` (a
+``connect`` listener). pysqlite's own transaction handling is turned off and SQLAlchemy's ``begin`` emits
+``BEGIN`` itself: ``BEGIN IMMEDIATE`` for a unit of work (so two writers queue instead of deadlocking),
+deferred ``BEGIN`` for reads.
+
+Opening checks the schema revision with one query. An older revision is upgraded with Alembic after a
+backup copy of the file; an unknown (newer) revision is refused with a clear message and the file is left
+as it is. ``create_all()`` is never used: new databases are built by the migrations too.
+"""
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
+
+from dlso_desktop.storage import schema
+
+DB_FILENAME = "dlso.sqlite"
+
+
+class DatabaseError(Exception):
+    """A database that cannot be opened; ``message_vi`` is shown to the user."""
+
+    def __init__(self, message_vi: str, message_en: str) -> None:
+        super().__init__(message_vi)
+        self.message_vi = message_vi
+        self.message_en = message_en
+
+
+class DatabaseTooNewError(DatabaseError):
+    pass
+
+
+def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN itself (see _on_begin)
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA cache_size=-32000")  # 32 MB page cache per connection
+    cur.execute("PRAGMA temp_store=MEMORY")
+    cur.close()
+
+
+def _on_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        poolclass=QueuePool,
+        pool_size=4,
+        max_overflow=4,
+        connect_args={"check_same_thread": False},
+    )
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def current_revision(conn: Connection) -> str | None:
+    has_table = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+    ).first()
+    if not has_table:
+        return None
+    row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+    return None if row is None else str(row[0])
+
+
+def run_migrations(engine: Engine, target: str = "head") -> None:
+    """Upgrade with Alembic (imported only when there is something to do: opening stays fast)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    with engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, target)
+
+
+def backup_file(source: Path, dest: Path) -> Path:
+    """A consistent copy of a live database (SQLite's online backup: readers and writers may be busy)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".part")
+    tmp.unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    tmp.replace(dest)
+    return dest
+
+
+@dataclass(frozen=True, slots=True)
+class OpenResult:
+    revision_before: str | None
+    migrated: bool
+    backup: Path | None
+
+
+def prepare_schema(path: Path, engine: Engine, backup_dir: Path) -> OpenResult:
+    """Check the revision; upgrade an older database after a backup copy; refuse a newer one."""
+    with engine.connect() as conn:
+        rev = current_revision(conn)
+        conn.rollback()
+    if rev == schema.HEAD:
+        return OpenResult(rev, False, None)
+    if rev is not None and rev not in schema.REVISIONS:
+        raise DatabaseTooNewError(
+            f"Cơ sở dữ liệu ({path}) được tạo bởi phiên bản DLSO mới hơn (lược đồ {rev}). "
+            "Hãy cập nhật ứng dụng; dữ liệu không bị thay đổi.",
+            f"The database ({path}) was written by a newer DLSO (schema {rev}). Update the app; "
+            "the data was not changed.",
+        )
+    backup: Path | None = None
+    if rev is not None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        backup = backup_file(path, backup_dir / f"truoc-nang-cap-{rev}-{stamp}.sqlite")
+    run_migrations(engine)
+    return OpenResult(rev, True, backup)
+
+
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    """A read-only unit: one deferred transaction, rolled back at the end."""
+    with engine.connect() as conn:
+        try:
+            yield conn
+        finally:
+            conn.rollback()

@@ -1,0 +1,271 @@
+"""Accent-insensitive search over persons and households, kept inside the write transaction.
+
+Design (docs/ARCHITECTURE.md, "Search"):
+
+* Each searchable entity has a document row (``search_doc_person`` / ``search_doc_household``) holding its
+  *folded* text (lowercase, no tones or diacritics, đ -> d, apostrophes removed) split in columns:
+  ``given`` (the given name: what people are sorted and mostly searched by), ``name`` (the rest of the
+  name), ``place`` (households: address and village) and ``ids`` (phone number and every suffix of it, so any
+  run of digits is a prefix of some token; the last four digits of the citizen ID).
+* An FTS5 index with external content over each document table (``detail=column``, prefix indexes 1-3)
+  answers token and prefix queries.
+* The document's rowid is chosen so that **rowid order is Vietnamese name order**: its high 42 bits encode
+  the first seven letters of the sort key in Vietnamese alphabet order, the low 20 bits are random. FTS5
+  returns matches in rowid order, so ``LIMIT 50`` stops after fifty matches instead of ranking every
+  "Nguyễn" in the province. The exact order of the page is then fixed with the full sort key.
+* Best matches first: the query runs in tiers (given name matched exactly -> all words exact -> last word
+  as a prefix -> every word as a prefix) until the page is full.
+"""
+
+import random
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from dlso_desktop.text import fold, guess_name_order, person_sort_key
+
+KINDS = ("person", "household")
+
+#: DDL run by the initial migration (and only there).
+SEARCH_DDL: tuple[str, ...] = (
+    "CREATE TABLE search_doc_person (rowid INTEGER PRIMARY KEY, given TEXT NOT NULL, name TEXT NOT NULL,"
+    " ids TEXT NOT NULL)",
+    "CREATE VIRTUAL TABLE fts_person USING fts5(given, name, ids, content='search_doc_person',"
+    " content_rowid='rowid', detail=column, prefix='1 2 3', tokenize='unicode61 remove_diacritics 0')",
+    "CREATE TABLE search_doc_household (rowid INTEGER PRIMARY KEY, given TEXT NOT NULL, name TEXT NOT NULL,"
+    " place TEXT NOT NULL, ids TEXT NOT NULL)",
+    "CREATE VIRTUAL TABLE fts_household USING fts5(given, name, place, ids, content='search_doc_household',"
+    " content_rowid='rowid', detail=column, prefix='1 2 3', tokenize='unicode61 remove_diacritics 0')",
+)
+
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "person": ("given", "name", "ids"),
+    "household": ("given", "name", "place", "ids"),
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# Rowids in Vietnamese order
+
+_ORDER = " 0123456789aăâbƀcdđeĕêfghiĭjklmnoŏôơpqrstuŭưvwxyz"
+_RANK = {ch: i + 1 for i, ch in enumerate(_ORDER)}  # 0 = end of string; 6 bits per letter
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_PREFIX_LETTERS = 7
+_RANDOM_BITS = 20
+
+
+def _letter_ranks(sort_name: str) -> list[int]:
+    """Primary (tone-less) Vietnamese letter ranks of the first letters of ``sort_name``."""
+    out: list[int] = []
+    decomposed = unicodedata.normalize("NFD", sort_name[: _PREFIX_LETTERS * 3].lower())
+    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
+    for ch in base:
+        rank = _RANK.get(ch)
+        if rank is None:
+            plain = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+            plain = "d" if ch in "ðɖ" else plain
+            rank = _RANK.get(plain[:1])
+            if rank is None:
+                continue  # punctuation, apostrophes: not part of the order
+        out.append(rank)
+        if len(out) == _PREFIX_LETTERS:
+            break
+    return out
+
+
+def order_prefix(ordered_name: str) -> int:
+    """The high bits of a document rowid: the first letters of ``ordered_name`` (already in sort order)."""
+    ranks = _letter_ranks(ordered_name)
+    value = 0
+    for i in range(_PREFIX_LETTERS):
+        value = (value << 6) | (ranks[i] if i < len(ranks) else 0)
+    return value
+
+
+def _ordered_name(full_name: str, name_order: str, sort_name: str | None) -> str:
+    """The name rearranged into sorting order (given name first), before folding or collation."""
+    if sort_name:
+        return sort_name
+    words = full_name.split()
+    if name_order == "given_first":
+        if len(words) > 1 and words[0].rstrip("'’").lower() in {"y", "h"}:
+            words = words[1:]
+        return " ".join(words)
+    return " ".join(reversed(words))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Documents
+
+
+@dataclass(frozen=True, slots=True)
+class NameParts:
+    full_name: str
+    name_order: str
+    sort_name: str | None
+
+
+def _split_given(full_name: str, name_order: str) -> tuple[str, str]:
+    """(given-name column, rest of the name), folded. Ê Đê given names also answer without their
+    gender prefix: "H'Maryam" is found by "hmaryam" and by "maryam"."""
+    words = fold(full_name).split()
+    if not words:
+        return "", ""
+    if name_order == "given_first":
+        # "Y Mek Ê Nuôl": the given name follows the gender prefix Y/H when there is one.
+        if len(words) > 2 and words[0] in {"y", "h"}:
+            return words[1], " ".join([words[0], *words[2:]])
+        first = full_name.split()[0].replace("’", "'")
+        prefix, _, rest = first.partition("'")
+        if rest and prefix.lower() in {"h", "y"}:
+            return f"{words[0]} {fold(rest)}", " ".join(words[1:])
+        return words[0], " ".join(words[1:])
+    return words[-1], " ".join(words[:-1])
+
+
+def phone_tokens(phone: str | None) -> list[str]:
+    """The phone number and every suffix of three or more digits: any run of digits is a token's prefix."""
+    if not phone:
+        return []
+    digits = "".join(c for c in phone if c.isdigit())
+    return [digits[i:] for i in range(0, max(len(digits) - 2, 1))]
+
+
+def person_doc(row: dict[str, Any]) -> tuple[str, str, str]:
+    given, rest = _split_given(row["full_name"], row.get("name_order") or "family_first")
+    ids = phone_tokens(row.get("phone"))
+    cid = row.get("citizen_id")
+    if cid:
+        ids.append(cid[-4:])
+    return given, rest, " ".join(ids)
+
+
+def household_doc(row: dict[str, Any], village_name: str) -> tuple[str, str, str, str]:
+    given, rest = _split_given(row["head_name"], guess_name_order(row["head_name"]))
+    place = fold(f"{row.get('address') or ''} {village_name}")
+    return given, rest, place, " ".join(phone_tokens(row.get("phone")))
+
+
+class SearchIndex:
+    """Maintains the documents and FTS indexes inside the caller's transaction."""
+
+    def __init__(self, conn: Connection, rng: random.Random | None = None) -> None:
+        self.conn = conn
+        self.rng = rng or random.Random()
+
+    def _new_rowids(self, kind: str, prefixes: Sequence[int]) -> list[int]:
+        """Fresh rowids with the given order prefixes, unique in the table and among themselves."""
+        bits = _RANDOM_BITS
+        out = [(p << bits) | self.rng.getrandbits(bits) for p in prefixes]
+        while True:
+            seen: set[int] = set()
+            clash = [i for i, r in enumerate(out) if r in seen or seen.add(r)]  # type: ignore[func-returns-value]
+            taken: set[int] = set()
+            for start in range(0, len(out), 500):
+                chunk = out[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                taken.update(
+                    r[0]
+                    for r in self.conn.exec_driver_sql(
+                        f"SELECT rowid FROM search_doc_{kind} WHERE rowid IN ({marks})", tuple(chunk)
+                    )
+                )
+            clash.extend(i for i, r in enumerate(out) if r in taken)
+            if not clash:
+                return out
+            for i in set(clash):
+                out[i] = (prefixes[i] << bits) | self.rng.getrandbits(bits)
+
+    def add(self, kind: str, names: Sequence[NameParts], docs: Sequence[tuple[str, ...]]) -> list[int]:
+        """Index new entities; returns their document rowids (store them on the entity rows)."""
+        if not docs:
+            return []
+        prefixes = [order_prefix(_ordered_name(n.full_name, n.name_order, n.sort_name)) for n in names]
+        rowids = self._new_rowids(kind, prefixes)
+        cols = _COLUMNS[kind]
+        marks = ",".join("?" * (len(cols) + 1))
+        rows = [(r, *d) for r, d in zip(rowids, docs, strict=True)]
+        self.conn.exec_driver_sql(f"INSERT INTO search_doc_{kind} (rowid, {', '.join(cols)}) VALUES ({marks})", rows)
+        self.conn.exec_driver_sql(f"INSERT INTO fts_{kind} (rowid, {', '.join(cols)}) VALUES ({marks})", rows)
+        return rowids
+
+    def remove(self, kind: str, rowids: Iterable[int]) -> None:
+        cols = _COLUMNS[kind]
+        ids = list(rowids)
+        for rowid in ids:
+            old = self.conn.exec_driver_sql(
+                f"SELECT {', '.join(cols)} FROM search_doc_{kind} WHERE rowid = ?", (rowid,)
+            ).first()
+            if old is None:
+                continue
+            marks = ",".join("?" * (len(cols) + 1))
+            self.conn.exec_driver_sql(
+                f"INSERT INTO fts_{kind} (fts_{kind}, rowid, {', '.join(cols)}) VALUES ('delete', {marks})",
+                (rowid, *old),
+            )
+            self.conn.exec_driver_sql(f"DELETE FROM search_doc_{kind} WHERE rowid = ?", (rowid,))
+
+    def replace(self, kind: str, old_rowid: int | None, name: NameParts, doc: tuple[str, ...]) -> int:
+        if old_rowid is not None:
+            self.remove(kind, [old_rowid])
+        return self.add(kind, [name], [doc])[0]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Queries
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    kind: str
+    rowid: int
+    tier: int
+
+
+def _fts_query(tokens: Sequence[str], tier: int) -> str:
+    def term(tok: str, prefix: bool) -> str:
+        return f'"{tok}"' + ("*" if prefix else "")
+
+    if tier == 0:
+        alts = " OR ".join(term(t, False) for t in tokens)
+        return " AND ".join([*(term(t, False) for t in tokens), f"given : ({alts})"])
+    if tier == 1:
+        return " AND ".join(term(t, False) for t in tokens)
+    if tier == 2:
+        return " AND ".join(term(t, i == len(tokens) - 1) for i, t in enumerate(tokens))
+    return " AND ".join(term(t, True) for t in tokens)
+
+
+def query_tokens(query: str) -> list[str]:
+    """Folded query words; only letters and digits survive, so they are safe inside an FTS5 string."""
+    return [t for t in fold(query).split() if t.isalnum()][:8]
+
+
+def find(conn: Connection, kind: str, query: str, limit: int = 50) -> list[Match]:
+    """Up to ``limit`` matches, best tier first, each tier in (approximate) Vietnamese name order."""
+    tokens = query_tokens(query)
+    if not tokens:
+        return []
+    found: dict[int, Match] = {}
+    numeric = all(t.isdigit() for t in tokens)
+    tiers = (3,) if numeric else (0, 1, 2, 3)
+    for tier in tiers:
+        if len(found) >= limit:
+            break
+        rows = conn.exec_driver_sql(
+            f"SELECT rowid FROM fts_{kind} WHERE fts_{kind} MATCH ? ORDER BY rowid LIMIT ?",
+            (_fts_query(tokens, tier), limit),
+        )
+        for (rowid,) in rows:
+            if rowid not in found:
+                found[rowid] = Match(kind, rowid, tier)
+                if len(found) >= limit:
+                    break
+    return list(found.values())
+
+
+def sort_key_for(full_name: str, name_order: str, sort_name: str | None) -> str:
+    """The exact Vietnamese sort key stored on the row (delegates to the text module)."""
+    return person_sort_key(full_name, name_order, sort_name)

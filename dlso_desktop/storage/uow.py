@@ -1,0 +1,302 @@
+"""The unit of work: one transaction that writes records, their audit entries, their outbox ops and their
+search documents together — or none of them.
+
+Services build plain dicts (validated, NFC) and hand them to a :class:`UnitOfWork`; it fills the row
+metadata (who, which device, when), buffers inserts and writes each table with one ``executemany`` when it
+flushes (so importing 50,000 persons costs a few statements, not 200,000), writes an outbox op per changed
+row with ``{field: [old, new]}``, an audit entry per change, and keeps the search index consistent. Nothing
+is visible to anyone else until :meth:`commit`; any exception rolls everything back.
+"""
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+from sqlmodel import SQLModel
+
+from dlso_desktop import models
+from dlso_desktop.ids import new_id, utc_now
+from dlso_desktop.storage import schema
+from dlso_desktop.storage.search import NameParts, SearchIndex, household_doc, person_doc
+from dlso_desktop.text import guess_name_order, person_sort_key
+
+FaultHook = Callable[[str], None]
+
+_TABLE_ORDER: dict[str, int] = {t.name: i for i, t in enumerate(SQLModel.metadata.sorted_tables)}
+
+
+def _defaults(model: type[SQLModel]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if info.is_required():
+            continue
+        out[name] = info.get_default(call_default_factory=True)
+    return out
+
+
+_DEFAULTS: dict[str, dict[str, Any]] = {name: _defaults(m) for name, m in models.TABLES.items()}
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    name: tuple(c.name for c in SQLModel.metadata.tables[name].columns) for name in models.TABLES
+}
+
+
+def synced_fields(table: str) -> tuple[str, ...]:
+    spec = models.SYNC_REGISTRY[table]
+    return tuple(c for c in _COLUMNS[table] if c not in models.ROW_META_FIELDS and c not in spec.local_fields)
+
+
+_SYNCED: dict[str, tuple[str, ...]] = {name: synced_fields(name) for name in models.TABLES}
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def dumps(value: object) -> str:
+    return json.dumps(value, default=_json_default, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(slots=True)
+class _Pending:
+    inserts: dict[str, list[dict[str, Any]]]
+    outbox: list[tuple[Any, ...]]
+    audit: list[tuple[Any, ...]]
+
+
+class UnitOfWork:
+    """Buffers one transaction's writes; see the module docstring. Not thread-safe: one per user action."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        *,
+        device_id: str,
+        commune_code: int,
+        user_id: str | None,
+        fault_hook: FaultHook | None = None,
+    ) -> None:
+        self.conn = conn
+        self.device_id = device_id
+        self.commune_code = commune_code
+        self.user_id = user_id
+        self.now = utc_now()
+        self.txn_id = new_id()
+        self.search = SearchIndex(conn)
+        self._fault = fault_hook
+        self._pending = _Pending({}, [], [])
+        self._village_names: dict[str, str] = {}
+        self.counts: dict[str, int] = {}
+
+    # -- writes ----------------------------------------------------------------------------------------
+
+    def insert(
+        self, table: str, values: Mapping[str, Any], *, action: str = "create", summary: str = ""
+    ) -> dict[str, Any]:
+        """Queue a new row; returns it complete (id and metadata filled)."""
+        row = dict(_DEFAULTS[table])
+        row.update(values)
+        row.setdefault("id", new_id())
+        if "commune_code" in _COLUMNS[table]:
+            row.setdefault("commune_code", self.commune_code)
+        if "created_at" in _COLUMNS[table]:
+            row["created_at"] = row["updated_at"] = self.now
+            row["created_by"] = row["updated_by"] = self.user_id
+            row["created_device"] = row["updated_device"] = self.device_id
+        if table == "person":
+            row["sort_key"] = person_sort_key(row["full_name"], row["name_order"], row.get("sort_name"))
+        elif table == "household":
+            row["sort_key"] = person_sort_key(row["head_name"], guess_name_order(row["head_name"]), None)
+        elif table == "village":
+            row["sort_key"] = person_sort_key(row["name"], "given_first", None)
+        self._pending.inserts.setdefault(table, []).append(row)
+        if table in models.SYNC_REGISTRY and models.SYNC_REGISTRY[table].kind != "catalogue":
+            changes = {f: [None, row[f]] for f in _SYNCED[table] if row.get(f) is not None and f != "deleted"}
+            self._queue_op(table, row["id"], "insert", changes, 0)
+        self._queue_audit(action, table, row["id"], summary)
+        return row
+
+    def update(
+        self,
+        table: str,
+        current: Mapping[str, Any],
+        new_values: Mapping[str, Any],
+        *,
+        action: str = "update",
+        summary: str = "",
+    ) -> dict[str, Any]:
+        """Change fields of an existing row (``current`` is the row as read in this transaction).
+
+        Returns ``{field: [old, new]}`` for the fields that really changed (empty: nothing was written).
+        """
+        self.flush()
+        changes = {f: [current.get(f), v] for f, v in new_values.items() if current.get(f) != v}
+        if not changes:
+            return {}
+        sets = {f: v for f, (_, v) in changes.items()}
+        sets.update(updated_at=self.now, updated_by=self.user_id, updated_device=self.device_id)
+        merged = {**current, **sets}
+        if table == "person":
+            sets["sort_key"] = person_sort_key(merged["full_name"], merged["name_order"], merged.get("sort_name"))
+        elif table == "household":
+            sets["sort_key"] = person_sort_key(merged["head_name"], guess_name_order(merged["head_name"]), None)
+        elif table == "village" and "name" in sets:
+            sets["sort_key"] = person_sort_key(merged["name"], "given_first", None)
+        if table in ("person", "household"):
+            merged.update(sets)
+            sets["search_rowid"] = self._reindex(table, merged)
+        tbl = self._table(table)
+        self.conn.execute(tbl.update().where(tbl.c.id == current["id"]).values(**sets))
+        self._step("record")
+        synced = {f: c for f, c in changes.items() if f in _SYNCED[table]}
+        if synced:
+            self._queue_op(table, current["id"], "update", synced, int(current.get("version") or 0))
+        self._queue_audit(action, table, current["id"], summary or ", ".join(sorted(changes)))
+        return changes
+
+    def delete(self, table: str, current: Mapping[str, Any], *, summary: str = "") -> None:
+        """Tombstone a row: it stays (and syncs) as deleted, so the delete never comes back."""
+        self.flush()
+        tbl = self._table(table)
+        self.conn.execute(
+            tbl.update()
+            .where(tbl.c.id == current["id"])
+            .values(deleted=True, updated_at=self.now, updated_by=self.user_id, updated_device=self.device_id)
+        )
+        self._step("record")
+        if table in ("person", "household") and current.get("search_rowid") is not None:
+            self.search.remove(table, [current["search_rowid"]])
+            self._step("search")
+        self._queue_op(table, current["id"], "delete", {"deleted": [False, True]}, int(current.get("version") or 0))
+        self._queue_audit("delete", table, current["id"], summary)
+
+    # -- reads inside the transaction -----------------------------------------------------------------
+
+    def get(self, table: str, row_id: str) -> dict[str, Any] | None:
+        self.flush()
+        tbl = self._table(table)
+        row = self.conn.execute(select(tbl).where(tbl.c.id == row_id)).mappings().first()
+        return None if row is None else dict(row)
+
+    def get_many(self, table: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        self.flush()
+        tbl = self._table(table)
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            for row in self.conn.execute(select(tbl).where(tbl.c.id.in_(chunk))).mappings():
+                out[row["id"]] = dict(row)
+        return out
+
+    # -- flushing ---------------------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        pending = self._pending
+        if not (pending.inserts or pending.outbox or pending.audit):
+            return
+        inserts = sorted(pending.inserts.items(), key=lambda kv: _TABLE_ORDER[kv[0]])
+        pending.inserts = {}
+        for table, rows in inserts:
+            if table in ("person", "household"):
+                self._index_new(table, rows)
+            self.conn.execute(self._table(table).insert(), rows)
+            self.counts[table] = self.counts.get(table, 0) + len(rows)
+        if inserts:
+            self._step("record")
+            if any(t in ("person", "household") for t, _ in inserts):
+                self._step("search")
+        if pending.audit:
+            self.conn.exec_driver_sql(
+                "INSERT INTO audit_entry (at, user_id, device_id, action, table_name, row_id, summary)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                pending.audit,
+            )
+            pending.audit = []
+            self._step("audit")
+        if pending.outbox:
+            self.conn.exec_driver_sql(
+                "INSERT INTO outbox (txn_id, device_id, table_name, row_id, kind, changes, base_version,"
+                " author_id, created_at, schema_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                pending.outbox,
+            )
+            pending.outbox = []
+            self._step("outbox")
+
+    def commit(self) -> None:
+        self.flush()
+        self._step("commit")
+        self.conn.commit()
+
+    def rollback(self) -> None:
+        self._pending = _Pending({}, [], [])
+        self.conn.rollback()
+
+    # -- internals -------------------------------------------------------------------------------------
+
+    def _step(self, name: str) -> None:
+        if self._fault is not None:
+            self._fault(name)
+
+    @staticmethod
+    def _table(name: str) -> Table:
+        return SQLModel.metadata.tables[name]
+
+    def _queue_op(self, table: str, row_id: str, kind: str, changes: dict[str, Any], base_version: int) -> None:
+        self._pending.outbox.append(
+            (
+                self.txn_id,
+                self.device_id,
+                table,
+                row_id,
+                kind,
+                dumps(changes),
+                base_version,
+                self.user_id,
+                self.now,
+                schema.SCHEMA_VERSION,
+            )
+        )
+
+    def _queue_audit(self, action: str, table: str, row_id: str, summary: str) -> None:
+        self._pending.audit.append((self.now, self.user_id, self.device_id, action, table, row_id, summary))
+
+    def _village_name(self, village_id: str) -> str:
+        name = self._village_names.get(village_id)
+        if name is None:
+            row = self.conn.exec_driver_sql("SELECT name FROM village WHERE id = ?", (village_id,)).first()
+            name = "" if row is None else str(row[0])
+            self._village_names[village_id] = name
+        return name
+
+    def remember_village(self, village_id: str, name: str) -> None:
+        self._village_names[village_id] = name
+
+    def _doc(self, table: str, row: Mapping[str, Any]) -> tuple[NameParts, tuple[str, ...]]:
+        if table == "person":
+            return NameParts(row["full_name"], row["name_order"], row.get("sort_name")), person_doc(dict(row))
+        head = row["head_name"]
+        village = self._village_name(row["village_id"])
+        return NameParts(head, guess_name_order(head), None), household_doc(dict(row), village)
+
+    def _index_new(self, table: str, rows: list[dict[str, Any]]) -> None:
+        live = [r for r in rows if not r.get("deleted")]
+        parts = [self._doc(table, r) for r in live]
+        rowids = self.search.add(table, [p[0] for p in parts], [p[1] for p in parts])
+        for row, rowid in zip(live, rowids, strict=True):
+            row["search_rowid"] = rowid
+
+    def _reindex(self, table: str, row: Mapping[str, Any]) -> int | None:
+        old = row.get("search_rowid")
+        if row.get("deleted"):
+            if old is not None:
+                self.search.remove(table, [old])
+            return None
+        name, doc = self._doc(table, row)
+        rowid = self.search.replace(table, old, name, doc)
+        self._step("search")
+        return rowid

@@ -1,0 +1,1 @@
+"""All PySide6 code lives in this package."""
