@@ -56,9 +56,7 @@ def _to_commune(w: Ward) -> Commune:
         if name.casefold().startswith(p.casefold() + " "):
             short = name[len(p) + 1 :]
             break
-    return Commune(
-        code=int(w.code), name=name, kind=kind, short_name=short, display_name=name, folded=fold(name)
-    )
+    return Commune(code=int(w.code), name=name, kind=kind, short_name=short, display_name=name, folded=fold(name))
 
 
 @cache

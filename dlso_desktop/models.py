@@ -113,7 +113,7 @@ class SyncedRow(SQLModel):
     """Fields every synced row has."""
 
     id: str = Field(primary_key=True, max_length=36)
-    commune_code: int = Field(index=True)
+    commune_code: int  # no index on the laptop: it holds one commune
     created_at: str
     created_by: str | None = None
     created_device: str

@@ -196,9 +196,7 @@ _ALPHABET: Final[tuple[tuple[str, str, bool], ...]] = (
     ("v", "", False), ("w", "", False), ("x", "", False),
     ("y", "", False), ("y", "", True), ("z", "", False),
 )  # fmt: skip
-_ALPHA_WEIGHT: Final[dict[tuple[str, str, bool], str]] = {
-    letter: chr(0x41 + i) for i, letter in enumerate(_ALPHABET)
-}
+_ALPHA_WEIGHT: Final[dict[tuple[str, str, bool], str]] = {letter: chr(0x41 + i) for i, letter in enumerate(_ALPHABET)}
 _BASE_ALIASES: Final[dict[str, str]] = {"ð": "đ", "ɖ": "đ"}  # look-alikes of đ (after lowercasing)
 _TONES: Final[dict[str, str]] = {
     "\u0300": "1",  # huyền

@@ -83,9 +83,7 @@ def normalize_phone(raw: str, field: str = "phone") -> tuple[str, str | None]:
     """
     s = _PHONE_JUNK.sub("", unicodedata.normalize("NFKC", raw))
     if not s:
-        raise ValidationError(
-            field, "Vui lòng nhập số điện thoại.", "Please enter a phone number.", "phone.required"
-        )
+        raise ValidationError(field, "Vui lòng nhập số điện thoại.", "Please enter a phone number.", "phone.required")
     for intl in ("+84", "0084", "84"):
         if s.startswith(intl) and (intl != "84" or len(s) in (11, 12)):
             s = "0" + s[len(intl) :].removeprefix("0")
@@ -94,10 +92,7 @@ def normalize_phone(raw: str, field: str = "phone") -> tuple[str, str | None]:
         if len(s) == 10:
             if MOBILE_PREFIX_RE.match(s):
                 return s, None
-            return s, (
-                f"Đầu số {s[:3]} không có trong danh sách đầu số di động đã biết. "
-                f"Vui lòng kiểm tra lại số {s}."
-            )
+            return s, (f"Đầu số {s[:3]} không có trong danh sách đầu số di động đã biết. Vui lòng kiểm tra lại số {s}.")
         if len(s) == 11 and s.startswith("02"):
             return s, None  # landline: 02xx area code + 7 digits
     raise ValidationError(
@@ -127,9 +122,7 @@ def validate_cccd(raw: str, *, sex: str | None, birth_date: date | None, field: 
     """
     s = _cccd_digits(raw)
     if not s:
-        raise ValidationError(
-            field, "Vui lòng nhập số CCCD.", "Please enter the citizen ID number.", "cccd.required"
-        )
+        raise ValidationError(field, "Vui lòng nhập số CCCD.", "Please enter the citizen ID number.", "cccd.required")
     if not (len(s) == 12 and s.isascii() and s.isdigit()):
         raise ValidationError(
             field,
@@ -154,8 +147,7 @@ def validate_cccd(raw: str, *, sex: str | None, birth_date: date | None, field: 
         errors.append(
             ValidationError(
                 field,
-                f"Số CCCD không khớp với giới tính {_SEX_VI[sex]} (số CCCD này ứng với giới tính "
-                f"{_SEX_VI[cccd_sex]}).",
+                f"Số CCCD không khớp với giới tính {_SEX_VI[sex]} (số CCCD này ứng với giới tính {_SEX_VI[cccd_sex]}).",
                 f"The citizen ID does not match sex {sex} (it encodes {cccd_sex}).",
                 "cccd.sex_mismatch",
             )
@@ -190,9 +182,7 @@ def _as_date(d: date) -> date:
 def validate_not_future[D: date](d: D, *, today: date, field: str) -> D:
     """Error if *d* (a date, or a datetime compared by its date) is after *today*; return *d*."""
     if _as_date(d) > today:
-        raise ValidationError(
-            field, "Ngày không được ở tương lai.", "The date cannot be in the future.", "date.future"
-        )
+        raise ValidationError(field, "Ngày không được ở tương lai.", "The date cannot be in the future.", "date.future")
     return d
 
 
@@ -225,9 +215,7 @@ def require_text(value: str | None, *, field: str, label_vi: str, label_en: str,
     """clean_text the value; error if it is empty or longer than *max_len* characters."""
     text = clean_text(value or "")
     if not text:
-        raise ValidationError(
-            field, f"Vui lòng nhập {label_vi}.", f"Please enter {label_en}.", "text.required"
-        )
+        raise ValidationError(field, f"Vui lòng nhập {label_vi}.", f"Please enter {label_en}.", "text.required")
     if len(text) > max_len:
         raise ValidationError(
             field,

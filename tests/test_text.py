@@ -239,9 +239,7 @@ plain_vi_text = st.lists(
 @given(plain_vi_text, plain_vi_text)
 def test_sort_compares_letters_before_tones(a: str, b: str) -> None:
     if strip_tones(a) != strip_tones(b):  # a letter differs: tones anywhere must not matter
-        assert (vi_sort_key(a) < vi_sort_key(b)) == (
-            vi_sort_key(strip_tones(a)) < vi_sort_key(strip_tones(b))
-        )
+        assert (vi_sort_key(a) < vi_sort_key(b)) == (vi_sort_key(strip_tones(a)) < vi_sort_key(strip_tones(b)))
     else:  # same letters: only the tones of each syllable decide, wherever the mark sits
         assert (vi_sort_key(a) == vi_sort_key(b)) == (syllable_tones(a) == syllable_tones(b))
 
@@ -291,9 +289,7 @@ def test_ede_names_keep_written_order_without_prefix() -> None:
 
 
 def test_sort_name_overrides() -> None:
-    assert person_sort_key("Nguyễn Văn Đức", "family_first", "Nguyễn Văn Đức") == vi_sort_key(
-        "Nguyễn Văn Đức"
-    )
+    assert person_sort_key("Nguyễn Văn Đức", "family_first", "Nguyễn Văn Đức") == vi_sort_key("Nguyễn Văn Đức")
     assert person_sort_key("Nguyễn Văn Đức", "family_first", "  ") == vi_sort_key("Đức Văn Nguyễn")
 
 

@@ -204,9 +204,7 @@ def test_cccd_roundtrip(birth: date, sex: str, province: str, serial: str) -> No
     with pytest.raises(ValidationError):
         validate_cccd(cccd, sex=other, birth_date=birth)
     with pytest.raises(ValidationError):
-        validate_cccd(
-            cccd, sex=sex, birth_date=birth.replace(year=birth.year + 1 if birth.year < 2099 else 1950)
-        )
+        validate_cccd(cccd, sex=sex, birth_date=birth.replace(year=birth.year + 1 if birth.year < 2099 else 1950))
 
 
 def test_cccd_masking() -> None:

@@ -224,8 +224,7 @@ class VillageService:
             clean, new_kind = self._validate(name, kind or current["kind"])
             self._duplicate_check(uow, clean, except_id=village_id)
             uow.update("village", current, {"name": clean, "kind": new_kind})
-            uow.remember_village(village_id, clean)
-            self._reindex_households(uow, [village_id])
+            uow.reindex_village(village_id, clean)
             row = uow.get("village", village_id)
             uow.commit()
         assert row is not None
@@ -282,35 +281,6 @@ class VillageService:
         if row is None or row["deleted"] or row["commune_code"] != uow.commune_code:
             raise not_found("village_id", "thôn/buôn/tổ dân phố", "Village")
         return row
-
-    @staticmethod
-    def _reindex_households(uow: UnitOfWork, village_ids: Sequence[str]) -> None:
-        from dlso_desktop.storage.search import household_doc
-
-        for vid in village_ids:
-            name = uow._village_name(vid)
-            rows = (
-                uow.conn.exec_driver_sql(
-                    "SELECT id, head_name, address, phone, village_id, search_rowid FROM household"
-                    " WHERE village_id = ? AND deleted = 0",
-                    (vid,),
-                )
-                .mappings()
-                .all()
-            )
-            for r in rows:
-                if r["search_rowid"] is None:
-                    continue
-                from dlso_desktop.storage.search import NameParts
-
-                rowid = uow.search.replace(
-                    "household",
-                    r["search_rowid"],
-                    NameParts(r["head_name"], guess_name_order(r["head_name"]), None),
-                    household_doc(dict(r), name),
-                )
-                uow.conn.exec_driver_sql("UPDATE household SET search_rowid = ? WHERE id = ?", (rowid, r["id"]))
-
 
 class PersonService:
     def __init__(self, ctx: Context) -> None:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
 from dlso_desktop.storage import schema
@@ -58,7 +58,7 @@ def _on_begin(conn: Connection) -> None:
 
 def make_engine(path: Path) -> Engine:
     engine = create_engine(
-        f"sqlite:///{path}",
+        URL.create("sqlite", database=str(path)),  # not a URL string: '?', '#', '%' in folder names stay literal
         poolclass=QueuePool,
         pool_size=4,
         max_overflow=4,
@@ -67,6 +67,34 @@ def make_engine(path: Path) -> Engine:
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
+
+
+def _ro_uri(path: Path) -> str:
+    """A read-only SQLite URI for ``path`` (percent-encoded: '#', '?', '%' in folder names are not syntax)."""
+    return path.resolve().as_uri() + "?mode=ro"
+
+
+def peek_revision(path: Path) -> str | None:
+    """The schema revision of an existing file, read through a plain read-only connection.
+
+    Unlike the engine's connections this changes nothing in the file (no switch to WAL), so a database that is
+    refused stays byte for byte as it was. A file that is not SQLite gives a :class:`DatabaseError`.
+    """
+    try:
+        conn = sqlite3.connect(_ro_uri(path), uri=True)
+        try:
+            has_table = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+            ).fetchone()
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone() if has_table else None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(
+            f"Tệp {path} không phải cơ sở dữ liệu DLSO hoặc đã bị hỏng ({exc}).",
+            f"{path} is not a DLSO database or is damaged ({exc}).",
+        ) from exc
+    return None if row is None else str(row[0])
 
 
 def current_revision(conn: Connection) -> str | None:
@@ -96,7 +124,7 @@ def backup_file(source: Path, dest: Path) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".part")
     tmp.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = sqlite3.connect(_ro_uri(source), uri=True)
     try:
         dst = sqlite3.connect(tmp)
         try:
@@ -119,9 +147,7 @@ class OpenResult:
 
 def prepare_schema(path: Path, engine: Engine, backup_dir: Path) -> OpenResult:
     """Check the revision; upgrade an older database after a backup copy; refuse a newer one."""
-    with engine.connect() as conn:
-        rev = current_revision(conn)
-        conn.rollback()
+    rev = peek_revision(path) if path.exists() and path.stat().st_size > 0 else None
     if rev == schema.HEAD:
         return OpenResult(rev, False, None)
     if rev is not None and rev not in schema.REVISIONS:

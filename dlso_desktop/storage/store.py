@@ -15,6 +15,7 @@ from dlso_desktop.storage.db import (
     OpenResult,
     backup_file,
     make_engine,
+    peek_revision,
     prepare_schema,
     read_connection,
 )
@@ -169,6 +170,11 @@ def open_database(path: Path) -> Database:
         raise DatabaseError(
             f"Không tìm thấy cơ sở dữ liệu {path}. Hãy khởi tạo bằng 'dlso init --commune MÃ_XÃ'.",
             f"No database at {path}. Create one with 'dlso init --commune CODE'.",
+        )
+    if path.stat().st_size == 0 or peek_revision(path) is None:  # never migrate a file DLSO did not create
+        raise DatabaseError(
+            f"Tệp {path} không phải cơ sở dữ liệu DLSO (chưa được khởi tạo bằng 'dlso init').",
+            f"{path} is not a DLSO database (it was not created by 'dlso init').",
         )
     engine = make_engine(path)
     try:

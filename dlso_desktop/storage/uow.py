@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Date, Table, select
 from sqlmodel import SQLModel
 
 from dlso_desktop import models
 from dlso_desktop.ids import new_id, utc_now
 from dlso_desktop.storage import schema
-from dlso_desktop.storage.search import NameParts, SearchIndex, household_doc, person_doc
+from dlso_desktop.storage.search import SearchIndex, household_doc, person_doc
 from dlso_desktop.text import guess_name_order, person_sort_key
 
 FaultHook = Callable[[str], None]
@@ -49,6 +49,29 @@ def synced_fields(table: str) -> tuple[str, ...]:
 
 
 _SYNCED: dict[str, tuple[str, ...]] = {name: synced_fields(name) for name in models.TABLES}
+_INSERT_SQL: dict[str, str] = {
+    name: f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    for name, cols in _COLUMNS.items()
+}
+_DATE_COLUMNS: dict[str, tuple[int, ...]] = {
+    name: tuple(i for i, c in enumerate(SQLModel.metadata.tables[name].columns) if isinstance(c.type, Date))
+    for name in models.TABLES
+}
+
+
+def _driver_params(table: str, rows: Iterable[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+    """Rows as DB-API parameter tuples: the storage format SQLAlchemy's types use (ISO dates, 0/1)."""
+    cols = _COLUMNS[table]
+    dates = _DATE_COLUMNS[table]
+    out = []
+    for row in rows:
+        values = [row.get(c) for c in cols]
+        for i in dates:
+            day = values[i]
+            if day is not None:
+                values[i] = day.isoformat()
+        out.append(tuple(values))
+    return out
 
 
 def _json_default(value: object) -> str:
@@ -57,8 +80,11 @@ def _json_default(value: object) -> str:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+_ENCODER = json.JSONEncoder(default=_json_default, ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps(value: object) -> str:
-    return json.dumps(value, default=_json_default, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 @dataclass(slots=True)
@@ -204,7 +230,7 @@ class UnitOfWork:
         for table, rows in inserts:
             if table in ("person", "household"):
                 self._index_new(table, rows)
-            self.conn.execute(self._table(table).insert(), rows)
+            self.conn.exec_driver_sql(_INSERT_SQL[table], _driver_params(table, rows))
             self.counts[table] = self.counts.get(table, 0) + len(rows)
         if inserts:
             self._step("record")
@@ -276,17 +302,28 @@ class UnitOfWork:
     def remember_village(self, village_id: str, name: str) -> None:
         self._village_names[village_id] = name
 
-    def _doc(self, table: str, row: Mapping[str, Any]) -> tuple[NameParts, tuple[str, ...]]:
+    def reindex_village(self, village_id: str, name: str) -> None:
+        """Re-index the households of a renamed village (their documents hold its name)."""
+        self.flush()
+        self._village_names[village_id] = name
+        rows = self.conn.exec_driver_sql(
+            "SELECT id, head_name, address, phone, village_id, sort_key, search_rowid FROM household"
+            " WHERE village_id = ? AND deleted = 0",
+            (village_id,),
+        ).mappings()
+        for r in [dict(m) for m in rows]:
+            rowid = self.search.replace("household", r["search_rowid"], r["sort_key"], self._doc("household", r))
+            self.conn.exec_driver_sql("UPDATE household SET search_rowid = ? WHERE id = ?", (rowid, r["id"]))
+        self._step("search")
+
+    def _doc(self, table: str, row: Mapping[str, Any]) -> tuple[str, ...]:
         if table == "person":
-            return NameParts(row["full_name"], row["name_order"], row.get("sort_name")), person_doc(dict(row))
-        head = row["head_name"]
-        village = self._village_name(row["village_id"])
-        return NameParts(head, guess_name_order(head), None), household_doc(dict(row), village)
+            return person_doc(row)
+        return household_doc(row, self._village_name(row["village_id"]))
 
     def _index_new(self, table: str, rows: list[dict[str, Any]]) -> None:
         live = [r for r in rows if not r.get("deleted")]
-        parts = [self._doc(table, r) for r in live]
-        rowids = self.search.add(table, [p[0] for p in parts], [p[1] for p in parts])
+        rowids = self.search.add(table, [r["sort_key"] for r in live], [self._doc(table, r) for r in live])
         for row, rowid in zip(live, rowids, strict=True):
             row["search_rowid"] = rowid
 
@@ -296,7 +333,6 @@ class UnitOfWork:
             if old is not None:
                 self.search.remove(table, [old])
             return None
-        name, doc = self._doc(table, row)
-        rowid = self.search.replace(table, old, name, doc)
+        rowid = self.search.replace(table, old, row["sort_key"], self._doc(table, row))
         self._step("search")
         return rowid

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 17:33:28.520799
+Create Date: 2026-11-23 17:41:15.036515
 """
 from collections.abc import Sequence
 
@@ -36,9 +36,6 @@ def upgrade() -> None:
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
-    with op.batch_alter_table('app_user', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_app_user_commune_code'), ['commune_code'], unique=False)
-
     op.create_table('audit_entry',
     sa.Column('seq', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('at', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -124,9 +121,6 @@ def upgrade() -> None:
     sa.Column('merged_into_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
-    with op.batch_alter_table('village', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_village_commune_code'), ['commune_code'], unique=False)
-
     op.create_table('course_module',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
     sa.Column('course_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -166,7 +160,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('household', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_household_commune_code'), ['commune_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_sort_key'), ['sort_key'], unique=False)
         batch_op.create_index('ix_household_village_sort', ['village_id', 'sort_key'], unique=False)
 
@@ -193,7 +186,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('training_session', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_training_session_commune_code'), ['commune_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_training_session_course_id'), ['course_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_training_session_session_date'), ['session_date'], unique=False)
 
@@ -235,7 +227,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('person', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_person_commune_code'), ['commune_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_person_household_id'), ['household_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_person_sort_key'), ['sort_key'], unique=False)
 
@@ -260,7 +251,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('visit', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_visit_commune_code'), ['commune_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_household_id'), ['household_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_supersedes_id'), ['supersedes_id'], unique=False)
 
@@ -291,7 +281,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('assisted_submission', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_assisted_submission_commune_code'), ['commune_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_assisted_submission_person_id'), ['person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_assisted_submission_submitted_on'), ['submitted_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_assisted_submission_supersedes_id'), ['supersedes_id'], unique=False)
@@ -318,7 +307,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('attendance', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_attendance_commune_code'), ['commune_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_attendance_person_id'), ['person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attendance_session_id'), ['session_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attendance_supersedes_id'), ['supersedes_id'], unique=False)
@@ -352,7 +340,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('number')
     )
     with op.batch_alter_table('certificate', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_certificate_commune_code'), ['commune_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_certificate_person_id'), ['person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_certificate_session_id'), ['session_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_certificate_supersedes_id'), ['supersedes_id'], unique=False)
@@ -384,7 +371,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('consent', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_consent_commune_code'), ['commune_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_consent_person_id'), ['person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_consent_supersedes_id'), ['supersedes_id'], unique=False)
 
@@ -410,7 +396,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('visit_action', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_visit_action_commune_code'), ['commune_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_action_supersedes_id'), ['supersedes_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_action_visit_id'), ['visit_id'], unique=False)
 
@@ -440,7 +425,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('visit_finding', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_visit_finding_commune_code'), ['commune_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_finding_person_id'), ['person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_finding_supersedes_id'), ['supersedes_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_finding_visit_id'), ['visit_id'], unique=False)
@@ -465,7 +449,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('certificate_revocation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_certificate_revocation_certificate_id'), ['certificate_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_certificate_revocation_commune_code'), ['commune_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_certificate_revocation_supersedes_id'), ['supersedes_id'], unique=False)
 
     op.create_table('submission_status',
@@ -488,7 +471,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('submission_status', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_submission_status_commune_code'), ['commune_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_submission_status_submission_id'), ['submission_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_submission_status_supersedes_id'), ['supersedes_id'], unique=False)
 
@@ -510,12 +492,10 @@ def downgrade() -> None:
     with op.batch_alter_table('submission_status', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_submission_status_supersedes_id'))
         batch_op.drop_index(batch_op.f('ix_submission_status_submission_id'))
-        batch_op.drop_index(batch_op.f('ix_submission_status_commune_code'))
 
     op.drop_table('submission_status')
     with op.batch_alter_table('certificate_revocation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_certificate_revocation_supersedes_id'))
-        batch_op.drop_index(batch_op.f('ix_certificate_revocation_commune_code'))
         batch_op.drop_index(batch_op.f('ix_certificate_revocation_certificate_id'))
 
     op.drop_table('certificate_revocation')
@@ -523,73 +503,60 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_visit_finding_visit_id'))
         batch_op.drop_index(batch_op.f('ix_visit_finding_supersedes_id'))
         batch_op.drop_index(batch_op.f('ix_visit_finding_person_id'))
-        batch_op.drop_index(batch_op.f('ix_visit_finding_commune_code'))
 
     op.drop_table('visit_finding')
     with op.batch_alter_table('visit_action', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_visit_action_visit_id'))
         batch_op.drop_index(batch_op.f('ix_visit_action_supersedes_id'))
-        batch_op.drop_index(batch_op.f('ix_visit_action_commune_code'))
 
     op.drop_table('visit_action')
     with op.batch_alter_table('consent', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_consent_supersedes_id'))
         batch_op.drop_index(batch_op.f('ix_consent_person_id'))
-        batch_op.drop_index(batch_op.f('ix_consent_commune_code'))
 
     op.drop_table('consent')
     with op.batch_alter_table('certificate', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_certificate_supersedes_id'))
         batch_op.drop_index(batch_op.f('ix_certificate_session_id'))
         batch_op.drop_index(batch_op.f('ix_certificate_person_id'))
-        batch_op.drop_index(batch_op.f('ix_certificate_commune_code'))
 
     op.drop_table('certificate')
     with op.batch_alter_table('attendance', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attendance_supersedes_id'))
         batch_op.drop_index(batch_op.f('ix_attendance_session_id'))
         batch_op.drop_index(batch_op.f('ix_attendance_person_id'))
-        batch_op.drop_index(batch_op.f('ix_attendance_commune_code'))
 
     op.drop_table('attendance')
     with op.batch_alter_table('assisted_submission', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_assisted_submission_supersedes_id'))
         batch_op.drop_index(batch_op.f('ix_assisted_submission_submitted_on'))
         batch_op.drop_index(batch_op.f('ix_assisted_submission_person_id'))
-        batch_op.drop_index(batch_op.f('ix_assisted_submission_commune_code'))
 
     op.drop_table('assisted_submission')
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_visit_supersedes_id'))
         batch_op.drop_index(batch_op.f('ix_visit_household_id'))
-        batch_op.drop_index(batch_op.f('ix_visit_commune_code'))
 
     op.drop_table('visit')
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_person_sort_key'))
         batch_op.drop_index(batch_op.f('ix_person_household_id'))
-        batch_op.drop_index(batch_op.f('ix_person_commune_code'))
 
     op.drop_table('person')
     with op.batch_alter_table('training_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_training_session_session_date'))
         batch_op.drop_index(batch_op.f('ix_training_session_course_id'))
-        batch_op.drop_index(batch_op.f('ix_training_session_commune_code'))
 
     op.drop_table('training_session')
     with op.batch_alter_table('household', schema=None) as batch_op:
         batch_op.drop_index('ix_household_village_sort')
         batch_op.drop_index(batch_op.f('ix_household_sort_key'))
-        batch_op.drop_index(batch_op.f('ix_household_commune_code'))
 
     op.drop_table('household')
     with op.batch_alter_table('course_module', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_course_module_course_id'))
 
     op.drop_table('course_module')
-    with op.batch_alter_table('village', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_village_commune_code'))
-
     op.drop_table('village')
     op.drop_table('procedure')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
@@ -600,8 +567,5 @@ def downgrade() -> None:
     op.drop_table('course')
     op.drop_table('commune')
     op.drop_table('audit_entry')
-    with op.batch_alter_table('app_user', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_app_user_commune_code'))
-
     op.drop_table('app_user')
     # ### end Alembic commands ###

@@ -1,0 +1,14 @@
+"""Run every benchmark: `make bench` (or `python -m bench [name ...]`)."""
+
+import sys
+
+from bench import big_db, write_path
+
+BENCHES = {"write_path": write_path.run, "big_db": big_db.run}
+
+names = sys.argv[1:] or list(BENCHES)
+for name in names:
+    if name not in BENCHES:
+        sys.stderr.write(f"unknown benchmark {name!r}; choose from {', '.join(BENCHES)}\n")
+        raise SystemExit(2)
+    BENCHES[name]()
