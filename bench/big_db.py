@@ -20,7 +20,7 @@ from dlso_desktop.text import fold
 
 BENCH_DIR = Path(__file__).resolve().parent.parent / "bench-data"
 HOUSEHOLDS = 250_000  # about 1,000,000 persons
-DB_VERSION = "v2"
+DB_VERSION = "v3"
 
 
 def big_database(households: int = HOUSEHOLDS) -> Path:
@@ -59,7 +59,7 @@ def queries(db: Database, n: int = 20, seed: int = 5) -> list[str]:
     names = [fold(n) for n, _ in people]
     out += names[:6]  # full names
     out += [n.split()[-1] for n in names[6:10]]  # given name only (last word for Kinh names)
-    out += [" ".join(n.split()[:-1] + [n.split()[-1][:2]]) for n in names[10:14]]  # typing: last word partial
+    out += [" ".join([*n.split()[:-1], n.split()[-1][:2]]) for n in names[10:14]]  # typing: last word partial
     out += [n[:3] for n in names[14:16]]  # first letters only
     out += [phones[0][:4], phones[1][-4:], phones[2][-6:], phones[3][:7]]  # phone fragments
     return out[:n]

@@ -49,7 +49,7 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def median(values: list[float]) -> float:

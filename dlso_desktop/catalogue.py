@@ -257,9 +257,7 @@ PROCEDURES: Final[tuple[ProcedureSeed, ...]] = (
     ProcedureSeed("CT-XNCT", "Xác nhận thông tin về cư trú", "Cư trú", True),
     # Căn cước, định danh điện tử (need the person in front of the police for biometrics)
     ProcedureSeed("CC-DOI", "Cấp đổi thẻ căn cước", "Căn cước", False),
-    ProcedureSeed(
-        "DD-M2", "Cấp tài khoản định danh điện tử mức độ 2", "Định danh và xác thực điện tử", False
-    ),
+    ProcedureSeed("DD-M2", "Cấp tài khoản định danh điện tử mức độ 2", "Định danh và xác thực điện tử", False),
     # Lý lịch tư pháp
     ProcedureSeed("LLTP", "Cấp Phiếu lý lịch tư pháp", "Lý lịch tư pháp", True),
     # Bảo hiểm
@@ -271,8 +269,7 @@ PROCEDURES: Final[tuple[ProcedureSeed, ...]] = (
     # Bảo trợ xã hội
     ProcedureSeed(
         "BTXH-TCXH",
-        "Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hằng tháng, hỗ trợ kinh phí chăm sóc, nuôi dưỡng "
-        "hằng tháng",
+        "Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hằng tháng, hỗ trợ kinh phí chăm sóc, nuôi dưỡng hằng tháng",
         "Bảo trợ xã hội",
         False,
     ),
@@ -288,9 +285,7 @@ PROCEDURES: Final[tuple[ProcedureSeed, ...]] = (
     ProcedureSeed("DD-CCDL", "Cung cấp thông tin, dữ liệu đất đai", "Đất đai", True),
     # Giao thông
     ProcedureSeed("GT-DOIGPLX", "Đổi giấy phép lái xe", "Giao thông", True),
-    ProcedureSeed(
-        "GT-NPVP", "Nộp phạt vi phạm hành chính lĩnh vực giao thông trực tuyến", "Giao thông", True
-    ),
+    ProcedureSeed("GT-NPVP", "Nộp phạt vi phạm hành chính lĩnh vực giao thông trực tuyến", "Giao thông", True),
     ProcedureSeed("GT-DKX", "Đăng ký, cấp biển số xe lần đầu", "Giao thông", False),
     # Chứng thực (the original paper has to be shown)
     ProcedureSeed("CTH-BSDT", "Cấp bản sao điện tử được chứng thực từ bản chính", "Chứng thực", False),

@@ -270,7 +270,10 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # bad arguments (already explained on stderr), or --help
+        return int(exc.code or 0)
     try:
         COMMANDS[args.command](args)
     except SystemExit as exc:

@@ -319,7 +319,7 @@ class _People:
     def village_specs(self, households: int) -> list[tuple[str, str, int]]:
         """(name, kind, number of households) for each village, names unique once folded."""
         rng = self.rng
-        n = max(1, round(households / rng.uniform(85, 115)))
+        n = max(1, round(households / rng.uniform(100, 110)))
         if self.urban:
             n_buon = round(n * 0.25)
             n_thon = round(n * 0.10)
@@ -336,10 +336,12 @@ class _People:
         numbers = {k: itertools.count(1) for k in (VillageKind.THON.value, VillageKind.TO_DAN_PHO.value)}
         used: set[str] = set()
         names: list[str] = []
-        for i, kind in enumerate(kinds):
+        n_buon_named = 0
+        for kind in kinds:
             if kind == VillageKind.BUON.value:
-                base = buon_names[i % len(buon_names)]
-                round_no = i // len(buon_names)
+                base = buon_names[n_buon_named % len(buon_names)]
+                round_no = n_buon_named // len(buon_names)
+                n_buon_named += 1
                 name = f"Buôn {base}" + (f" {round_no + 1}" if round_no else "")
                 if rng.random() < 0.5:  # typed with a curly or a straight apostrophe
                     name = name.replace("’", "'")
@@ -349,8 +351,10 @@ class _People:
                 name = f"Thôn {next(numbers[kind])}"
             else:
                 name = f"Tổ dân phố {next(numbers[kind])}"
-            while fold(name) in used:  # a numbered name is never reused; a buôn name gets a number
-                name = f"{name} {rng.randint(2, 9)}"
+            suffix = 1
+            while fold(name) in used:  # cannot happen with the lists above; kept as a guard
+                suffix += 1
+                name = f"{name} {suffix}"
             used.add(fold(name))
             names.append(name)
         weights = [rng.uniform(60, 150) for _ in range(n)]
@@ -365,7 +369,7 @@ class _People:
             share = rng.uniform(0.8, 1.0)
         else:
             share = rng.uniform(0.03, 0.25 if kind == VillageKind.THON.value else 0.2)
-        main = _Pick([(EDE, 70), (MNONG, 15), (JRAI, 15)])(rng)
+        main = _BUON_GROUP(rng)
         head = self.name(main if kind == VillageKind.BUON.value else KINH, MALE, rng.randint(40, 65), "")
         team = [head, self.name(KINH, rng.choice((MALE, FEMALE)), rng.randint(20, 32), "")]
         if kind == VillageKind.BUON.value or rng.random() < 0.4:
@@ -374,8 +378,11 @@ class _People:
 
     # -- names -------------------------------------------------------------------------------------------
 
-    def name(self, group: str, sex: str, age: int, family: str) -> str:
-        """A full name; ``family`` is the Kinh family name or the minority clan ("" = pick one)."""
+    def name(self, group: str, sex: str, age: int, family: str, *, preh: bool = False) -> str:
+        """A full name; ``family`` is the Kinh family name or the minority clan ("" = pick one).
+
+        ``preh``: a M'Nông name in the Preh style of former Đắk Nông, "Điểu Xiêng" (men), "Thị Kiều" (women).
+        """
         rng = self.rng
         if group == KINH:
             return self._kinh(sex, age, family or KINH_FAMILY(rng))
@@ -383,7 +390,7 @@ class _People:
             given = (_EDE_MALE if sex == MALE else _EDE_FEMALE)(rng)
             return self._prefixed(sex, given, family or _EDE_CLAN(rng))
         if group == MNONG:
-            if not family and rng.random() < 0.15:  # Preh style: "Điểu Xiêng", "Thị Kiều"
+            if preh:
                 return ("Điểu " if sex == MALE else "Thị ") + (_MNONG_MALE if sex == MALE else _MNONG_FEMALE)(rng)
             given = (_MNONG_MALE if sex == MALE else _MNONG_FEMALE)(rng)
             return self._prefixed(sex, given, family or _MNONG_CLAN(rng))
@@ -408,7 +415,7 @@ class _People:
         if sex == MALE:
             middle = (_MIDDLE_MALE_YOUNG if young else _MIDDLE_MALE_OLD)(rng)
             given = (_GIVEN_MALE_YOUNG if young else _GIVEN_MALE_OLD)(rng)
-            if young and middle not in ("Văn", "Hữu") and rng.random() < 0.08:
+            if young and middle not in ("Văn", "Hữu") and family != "Hoàng" and rng.random() < 0.08:
                 middle = f"Hoàng {middle}" if middle != "Hoàng" else "Hoàng Gia"
         else:
             middle = (_MIDDLE_FEMALE_YOUNG if young else _MIDDLE_FEMALE_OLD)(rng)
@@ -518,13 +525,14 @@ class _People:
     def household(self, village: _Village) -> _HouseholdPlan:
         rng = self.rng
         if rng.random() < village.minority_share:
-            group = village.main_group if rng.random() < 0.85 else _Pick([(EDE, 60), (MNONG, 20), (JRAI, 20)])(rng)
+            group = village.main_group if rng.random() < 0.85 else _MINORITY_GROUP(rng)
         else:
             group = KINH
         members = self.composition(group)
+        preh = group == MNONG and rng.random() < 0.15
         # names: parents before children; Kinh children take the father's family name, minority children
         # the mother's clan; the head's own parent of the same line shares the head's name
-        for i, m in enumerate(members):
+        for m in members:
             if group == KINH:
                 line = m.father if m.father is not None else m.mother
                 if m.rel == "parent" and m.sex == MALE:
@@ -539,8 +547,7 @@ class _People:
                     m.family = members[line].family if line is not None else ""
                 if not m.family:
                     m.family = {EDE: _EDE_CLAN, MNONG: _MNONG_CLAN, JRAI: _JRAI_CLAN}[group](rng)
-            assert i == 0 or m.rel != "head"
-        persons = [self.person(m, group, village) for m in members]
+        persons = [self.person(m, group, village, preh) for m in members]
         hh_phone = self._household_phone(persons, village)
         smart = sum(1 for p in persons if p.has_smartphone)
         feature = sum(1 for p in persons if p.phone and p.has_smartphone is False)
@@ -561,9 +568,9 @@ class _People:
         )
         return _HouseholdPlan(village, group, inp, [m.age for m in members])
 
-    def person(self, m: _Member, group: str, village: _Village) -> PersonInput:
+    def person(self, m: _Member, group: str, village: _Village, preh: bool = False) -> PersonInput:
         rng = self.rng
-        name = self.name(group, m.sex, m.age, m.family)
+        name = self.name(group, m.sex, m.age, m.family, preh=preh)
         if rng.random() < 0.05:
             name = unicodedata.normalize("NFD", name)  # typed with a "Unicode tổ hợp" keyboard
         days = m.age * 365 + m.age // 4 + rng.randrange(365)
@@ -682,6 +689,8 @@ class _People:
         return village.name
 
 
+_BUON_GROUP: Final = _Pick([(EDE, 70), (MNONG, 15), (JRAI, 15)])  # the main group of a buôn
+_MINORITY_GROUP: Final = _Pick([(EDE, 60), (MNONG, 20), (JRAI, 20)])  # a minority household elsewhere
 _HOUSEHOLD_SIZE: Final = _Pick([("1", 6), ("2", 12), ("3", 20), ("4", 27), ("5", 18), ("6", 10), ("7", 7)])
 
 
@@ -750,6 +759,8 @@ _ACTION_EFFECT: Final[dict[str, tuple[str, object] | None]] = {
     "create_portal_account": ("has_public_service_account", True),
     "install_digital_signature": ("has_digital_signature", True),
 }
+_ACTIONS_PER_VISIT: Final = _Pick([("0", 20), ("1", 35), ("2", 30), ("3", 15)])
+_FOLLOW_UPS_PER_VISIT: Final = _Pick([("0", 35), ("1", 45), ("2", 20)])
 _STATUS: Final = (
     "vneid_level",
     "skills_confirmed",
@@ -847,7 +858,7 @@ class _Activity:
                     candidates.append(("install_digital_signature", p.id))
         candidates += [(c, None) for c in self.other_actions]
         candidates = [c for c in candidates if c[0] in self.known_actions]
-        k = min(len(candidates), int(_Pick([("0", 20), ("1", 35), ("2", 30), ("3", 15)])(rng)))
+        k = min(len(candidates), int(_ACTIONS_PER_VISIT(rng)))
         done = rng.sample(candidates, k)
         actions: list[ActionInput] = []
         for code, pid in done:
@@ -870,7 +881,7 @@ class _Activity:
             needs.append("revisit_absent")
         needs += ["wants_training", "needs_submission_help"]
         needs = [n for n in needs if n in self.follow_up_codes]
-        k = min(len(needs), int(_Pick([("0", 35), ("1", 45), ("2", 20)])(rng)))
+        k = min(len(needs), int(_FOLLOW_UPS_PER_VISIT(rng)))
         for code in rng.sample(needs, k):
             actions.append(ActionInput(ActionKind.FOLLOW_UP.value, code))
         day = self.day()
@@ -930,8 +941,9 @@ class _Activity:
         )
         counts.training_sessions += 1
         ids = [self.adults[i].person_id for i in chosen]
-        passed = [pid for pid in ids if rng.random() < 0.8]
-        not_yet = [pid for pid in ids if pid not in set(passed)]
+        passed = [pid for pid in ids if rng.random() < 0.8]  # ~80% pass the assessment
+        passed_set = set(passed)
+        not_yet = [pid for pid in ids if pid not in passed_set]
         if passed:
             self.svc.training.record_attendance(session.id, passed, present=True, result=AssessmentResult.PASSED.value)
         if not_yet:

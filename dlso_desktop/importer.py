@@ -6,9 +6,11 @@ imported and the rejected ones are written to ``<file>.rejects.jsonl`` beside th
 write is one unit of work: a crash or a failure half-way leaves nothing behind.
 """
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +100,15 @@ def _opt(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], vi: str, 
 
 
 def _person(obj: Any, idx: int) -> PersonInput:
-    pre = f"members.{idx}."
+    try:
+        return _person_fields(obj, f"members.{idx}.")
+    except ValidationError as exc:
+        if not exc.field.startswith("members."):  # a type error names the member's field, not the household's
+            exc.field = f"members.{idx}.{exc.field}"
+        raise
+
+
+def _person_fields(obj: Any, pre: str) -> PersonInput:
     if not isinstance(obj, dict):
         raise _type_error(pre[:-1], "một đối tượng JSON", "a JSON object")
     unknown = set(obj) - PERSON_KEYS
@@ -227,6 +237,7 @@ def import_jsonl(services: Services, path: Path, *, skip_invalid: bool = False) 
                 village, kind, hh = parse_line(text)
                 # validate now (services validate again on write; this finds every bad line first)
                 line_errors = Errors()
+                line_errors.check(partial(services.villages._validate, village, kind))  # name and kind
                 services.households._values(hh, line_errors)
                 for j, m in enumerate(hh.members):
                     person_values(m, today, line_errors, prefix=f"members.{j}.")
@@ -240,8 +251,9 @@ def import_jsonl(services: Services, path: Path, *, skip_invalid: bool = False) 
             good.append((number, village, kind, hh))
     if errors and not skip_invalid:
         raise ImportRejected(errors)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     households, persons, created = services.households.import_households(
-        [(village, kind, hh) for _, village, kind, hh in good]
+        source_key=f"import:{digest}", items=[(village, kind, hh) for _, village, kind, hh in good]
     )
     rejects_file = None
     if errors:

@@ -21,7 +21,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import Column, Index, Integer, Text
+from sqlalchemy import Column, Index, Integer, Text, text
 from sqlmodel import Field, SQLModel
 
 # ---------------------------------------------------------------------------------------------------------
@@ -388,7 +388,9 @@ class OutboxOp(SQLModel, table=True):
     """One local change waiting to reach the server, written in the same transaction as the change.
 
     ``op_id`` is the per-device increasing op id (AUTOINCREMENT: never reused, even after pruning).
-    ``changes`` is JSON ``{field: [old, new]}``; ``txn_id`` groups the ops of one unit of work so the server
+    ``changes`` is JSON: ``{field: new}`` for an insert (every value the row was created with), ``{field:
+    [old, new]}`` for an update (only the fields that changed), ``{"deleted": [false, true]}`` for a delete
+    (a tombstone). ``txn_id`` groups the ops of one unit of work so the server
     can apply them atomically.
     """
 
@@ -405,11 +407,17 @@ class OutboxOp(SQLModel, table=True):
     created_at: str
     schema_version: int
     #: the server's answer once pushed: applied / duplicate / conflict / rejected (NULL while pending)
-    status: str | None = Field(default=None, index=True)
+    status: str | None = None
     status_reason: str | None = None
     acked_at: str | None = None
 
-    __table_args__: ClassVar[Any] = {"sqlite_autoincrement": True}
+    __table_args__: ClassVar[Any] = (
+        # the pending ops, in op-id order, without indexing every acknowledged op
+        Index(
+            "ix_outbox_pending", "op_id", sqlite_where=text("status IS NULL"), postgresql_where=text("status IS NULL")
+        ),
+        {"sqlite_autoincrement": True},
+    )
 
 
 class AuditEntry(SQLModel, table=True):
@@ -460,7 +468,17 @@ SYNC_REGISTRY: dict[str, SyncSpec] = {
 
 #: Row metadata managed by the storage layer, not by the changes a user makes.
 ROW_META_FIELDS: frozenset[str] = frozenset(
-    {"id", "created_at", "created_by", "created_device", "updated_at", "updated_by", "updated_device", "version"}
+    {
+        "id",
+        "commune_code",
+        "created_at",
+        "created_by",
+        "created_device",
+        "updated_at",
+        "updated_by",
+        "updated_device",
+        "version",
+    }
 )
 
 TABLES: dict[str, type[SQLModel]] = {

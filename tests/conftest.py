@@ -3,7 +3,7 @@ created user, a village, and a full-content snapshot to prove that a failed unit
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,12 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def user_id(db: Database) -> str:
-    return Services(db).users.create("Nguyễn Thị Lan", "team_member", "2468").id
+    """A team member created as the app creates one (audited, in the outbox), minus the deliberately slow
+    PIN hashing, which `test_services.test_users_and_pins` covers."""
+    with db.unit_of_work(None) as uow:
+        row = uow.insert("app_user", {"display_name": "Nguyễn Thị Lan", "role": "team_member"}, summary="test user")
+        uow.commit()
+    return str(row["id"])
 
 
 @pytest.fixture
@@ -52,8 +57,3 @@ def take_snapshot(db: Database) -> Snapshot:
             )
         ]
         return {t: sorted((tuple(r) for r in conn.exec_driver_sql(f'SELECT * FROM "{t}"')), key=repr) for t in tables}
-
-
-@pytest.fixture
-def snapshot() -> Callable[[Database], Snapshot]:
-    return take_snapshot

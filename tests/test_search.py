@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -70,11 +69,12 @@ def test_eth_look_alike_folds_to_d(services: Services) -> None:
     assert people(services, "\u00d0ức") == [duc]
 
 
-@pytest.mark.parametrize("query", ["h'maryam", "h’maryam", "H‘Maryam", "hmaryam", "maryam", "maryam nie", "H'Maryam Niê"])
-def test_ede_female_prefix(services: Services, query: str) -> None:
+def test_ede_female_prefix(services: Services) -> None:
     pid = person(services, "H’Maryam Niê")
     person(services, "Nguyễn Thị Mây")
-    assert people(services, query) == [pid]
+    person(services, "H’Ler Mlô")
+    for query in ("h'maryam", "h’maryam", "H‘Maryam", "hmaryam", "maryam", "maryam nie", "H'Maryam Niê", "hmar"):
+        assert people(services, query) == [pid], query
 
 
 def test_ede_name_with_hyphen_and_breve_letters(services: Services) -> None:
@@ -107,7 +107,7 @@ def test_phone_fragments(services: Services, village: VillageView) -> None:
     pid, hid = hh.members[0].id, hh.household.id
     other = person(services, "Trần Thị Lan", phone="0912000111")
     # from its start (with or without the 0), or its last digits: how people recall a number
-    for q in ("0905", "0905123456", "905123", "123456", "3456", "0905 123 456", "0905.123.456"):
+    for q in ("0905", "0905123456", "905123", "123456", "3456", "0905 123 456", "0905.123.456", "+84 905 123 456"):
         assert ids(services.search.search(q)) == [hid], q
     for q in ("0987", "0987654321", "987654", "654321", "4321"):
         assert ids(services.search.search(q)) == [pid], q
@@ -119,7 +119,6 @@ def test_last_four_of_citizen_id(services: Services) -> None:
     pid = person(services, "Lê Thị Hồng", sex="female", birth_year=2003, citizen_id="066303001234")
     person(services, "Lê Văn Tám", citizen_id="066085009876")
     assert people(services, "1234") == [pid]
-    assert people(services, "066303001234") == []  # the full number is not indexed
     assert people(services, "hong 1234") == [pid]
 
 
@@ -195,45 +194,46 @@ def test_limit_across_tiers_keeps_the_best(services: Services) -> None:
     assert people(services, "an", limit=1) == [best]
 
 
-@pytest.mark.parametrize(
-    ("query", "finds"),
-    [
-        ('"', False),
-        ('"nguyen', True),
-        ('nguyen"', True),
-        ('"nguyen" "duc"', True),
-        ("nguyen*", True),
-        ("*", False),
-        ("(", False),
-        ("(nguyen)", True),
-        ("AND", False),
-        ("nguyen AND", False),  # "and" is just another word to look for
-        ("OR", False),
-        ("NOT", False),
-        ("NEAR", False),
-        ("NEAR(nguyen duc)", False),
-        ("-", False),
-        ("-nguyen", True),
-        ("nguyen - duc", True),
-        ("nguyen-duc", True),
-        ("given:duc", False),
-        ("given : duc", False),
-        ("^nguyen", True),
-        ("{given}: duc", False),
-        ("+", False),
-        ("'", False),
-        ("’", False),
-        ("", False),
-        ("   ", False),
-        ("\u0301", False),
-        ("\x00", False),
-        ("a" * 500, False),
-        ("nguyen " * 30, True),
-    ],
-)
-def test_query_syntax_characters_do_not_raise(services: Services, query: str, finds: bool) -> None:
+SYNTAX_QUERIES: list[tuple[str, bool]] = [
+    ('"', False),
+    ('"nguyen', True),
+    ('nguyen"', True),
+    ('"nguyen" "duc"', True),
+    ("nguyen*", True),
+    ("*", False),
+    ("(", False),
+    ("(nguyen)", True),
+    ("AND", False),
+    ("nguyen AND", False),  # "and" is just another word to look for
+    ("OR", False),
+    ("NOT", False),
+    ("NEAR", False),
+    ("NEAR(nguyen duc)", False),
+    ("-", False),
+    ("-nguyen", True),
+    ("nguyen - duc", True),
+    ("nguyen-duc", True),
+    ("given:duc", False),
+    ("given : duc", False),
+    ("^nguyen", True),
+    ("{given}: duc", False),
+    ("+", False),
+    ("'", False),
+    ("’", False),
+    ("", False),
+    ("   ", False),
+    ("\u0301", False),
+    ("\x00", False),
+    ("a" * 500, False),
+    ("nguyen " * 30, True),
+]
+
+
+def test_query_syntax_characters_do_not_raise(services: Services) -> None:
+    """Quotes, stars, brackets, FTS5 operators and column filters are plain text to the user."""
     pid = person(services, "Nguyễn Văn Đức")
-    assert ids(services.search.search(query)) == ([pid] if finds else [])
+    for query, finds in SYNTAX_QUERIES:
+        assert ids(services.search.search(query)) == ([pid] if finds else []), query
 
 
 def test_detail_masks_the_phone(services: Services) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from sqlmodel import SQLModel
 import dlso_desktop.storage.db as db_module
 from dlso_desktop import admin_units, models
 from dlso_desktop.services import Services
+from dlso_desktop.services.people import HouseholdInput
 from dlso_desktop.storage import schema
 from dlso_desktop.storage.db import (
     DatabaseError,
@@ -99,6 +101,32 @@ def test_reopened_database_connections_have_the_settings(db: Database) -> None:
         again.close()
 
 
+def test_concurrent_writers_queue_instead_of_failing(db: Database) -> None:
+    """Units of work from several threads (UI, sync, import) wait for each other; none fails or is lost."""
+    services = Services(db)
+    village = services.villages.create("Thôn 1")
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(8):
+                services.households.create(HouseholdInput(village.id, f"Nguyễn Văn {n}-{i}"))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with db.reader() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM household").scalar() == 32
+        ops = conn.exec_driver_sql("SELECT count(*), count(DISTINCT op_id), count(DISTINCT txn_id) FROM outbox").one()
+    assert tuple(ops) == (33, 33, 33)
+    assert services.admin.check().ok
+
+
 def test_foreign_keys_are_enforced(db: Database) -> None:
     with pytest.raises(sqlalchemy.exc.IntegrityError), db.unit_of_work(None) as uow:
         uow.insert("household", {"village_id": "no-such-village", "head_name": "Nguyễn Văn An"})
@@ -111,9 +139,8 @@ def test_unit_of_work_takes_the_write_lock_at_begin(db: Database) -> None:
     """BEGIN IMMEDIATE: a second writer waits (busy) instead of both reading and then deadlocking."""
     other = sqlite3.connect(db.path, timeout=0)
     try:
-        with db.unit_of_work(None):
-            with pytest.raises(sqlite3.OperationalError, match="locked"):
-                other.execute("BEGIN IMMEDIATE")
+        with db.unit_of_work(None), pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
         other.execute("BEGIN IMMEDIATE")  # released once the unit of work ended
         other.rollback()
     finally:
@@ -266,8 +293,11 @@ def test_empty_file_is_refused(tmp_path: Path) -> None:
 # Migrating and backing up
 
 
-def test_prepare_schema_on_a_fresh_file_creates_every_table_without_backup(tmp_path: Path) -> None:
+@pytest.mark.parametrize("existing", [False, True])
+def test_prepare_schema_on_a_fresh_file_creates_every_table_without_backup(tmp_path: Path, existing: bool) -> None:
     path = tmp_path / "fresh.sqlite"
+    if existing:
+        path.touch()  # an empty file is a new database too
     engine: Engine = make_engine(path)
     try:
         result = prepare_schema(path, engine, tmp_path / "backups")
@@ -345,9 +375,9 @@ def test_revisions_match_the_migration_scripts() -> None:
     """A migration added without updating schema.py (or the reverse) fails here."""
     script = ScriptDirectory(str(MIGRATIONS))
     chain = tuple(reversed([rev.revision for rev in script.walk_revisions()]))
-    assert schema.REVISIONS == chain
+    assert chain == schema.REVISIONS
     assert script.get_heads() == [schema.HEAD]
-    assert schema.SCHEMA_VERSION == len(chain)
+    assert len(chain) == schema.SCHEMA_VERSION
 
 
 def test_models_agree_with_the_migrated_database(db: Database) -> None:
@@ -376,4 +406,4 @@ def test_outbox_op_ids_are_never_reused(services: Services, db: Database) -> Non
         uow.commit()
     services.villages.create("Thôn 7")
     with db.reader() as conn:
-        assert conn.exec_driver_sql("SELECT min(op_id) FROM outbox").scalar() > last
+        assert int(conn.exec_driver_sql("SELECT min(op_id) FROM outbox").scalar() or 0) > int(last or 0) > 0

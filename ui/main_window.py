@@ -8,7 +8,7 @@ from dlso_desktop.admin_units import commune_by_code
 from dlso_desktop.services import Services
 from dlso_desktop.services.views import SearchHit
 from dlso_desktop.storage.store import Database
-from ui.qt import QTimer, QtGui, QtWidgets
+from ui.qt import QtGui, QTimer, QtWidgets
 from ui.tasks import Tasks
 
 

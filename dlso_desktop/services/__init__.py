@@ -31,6 +31,7 @@ class SearchService:
         self, query: str, *, limit: int = 50, kinds: tuple[str, ...] = ("person", "household")
     ) -> list[SearchHit]:
         """Persons and households, best matches first; within a tier, Vietnamese name order."""
+        query = _joined_number(query)
         hits: list[tuple[int, str, SearchHit]] = []
         with self.ctx.db.reader() as conn:
             for kind in kinds:
@@ -41,10 +42,10 @@ class SearchService:
                 marks = ",".join("?" * len(tiers))
                 if kind == "person":
                     rows = conn.exec_driver_sql(
-                        "SELECT p.id, p.full_name, p.birth_year, p.phone, p.sort_key, p.search_rowid,"
-                        " h.address, v.name FROM person p LEFT JOIN household h ON h.id = p.household_id"
-                        " LEFT JOIN village v ON v.id = h.village_id"
-                        f" WHERE p.search_rowid IN ({marks}) AND p.deleted = 0",
+                        "SELECT p.id, p.full_name, p.birth_year, p.phone, p.sort_key, d.rowid,"
+                        " h.address, v.name FROM search_doc_person d JOIN person p ON p.id = d.entity_id"
+                        " LEFT JOIN household h ON h.id = p.household_id LEFT JOIN village v ON v.id = h.village_id"
+                        f" WHERE d.rowid IN ({marks}) AND p.deleted = 0",
                         tuple(tiers),
                     ).all()
                     for pid, name, year, phone, key, rowid, _addr, village in rows:
@@ -54,8 +55,9 @@ class SearchService:
                         hits.append((tiers[rowid], key, SearchHit("person", pid, name, detail, tiers[rowid])))
                 else:
                     rows = conn.exec_driver_sql(
-                        "SELECT h.id, h.head_name, h.address, h.sort_key, h.search_rowid, v.name FROM household h"
-                        f" JOIN village v ON v.id = h.village_id WHERE h.search_rowid IN ({marks}) AND h.deleted = 0",
+                        "SELECT h.id, h.head_name, h.address, h.sort_key, d.rowid, v.name FROM search_doc_household d"
+                        " JOIN household h ON h.id = d.entity_id JOIN village v ON v.id = h.village_id"
+                        f" WHERE d.rowid IN ({marks}) AND h.deleted = 0",
                         tuple(tiers),
                     ).all()
                     for hid, head, addr, key, rowid, village in rows:
@@ -63,6 +65,19 @@ class SearchService:
                         hits.append((tiers[rowid], key, SearchHit("household", hid, head, detail, tiers[rowid])))
         hits.sort(key=lambda h: (h[0], h[1]))
         return [h[2] for h in hits[:limit]]
+
+
+_NUMBER_CHARS = frozenset("0123456789 .-()/+")
+
+
+def _joined_number(query: str) -> str:
+    """A query made only of digit groups ("0905 123 456", "+84 905.123.456") is one phone number: search it
+    whole, since the index holds whole numbers and their endings, not each group."""
+    q = query.strip()
+    if not q or not set(q) <= _NUMBER_CHARS or not any(c.isdigit() for c in q):
+        return query
+    digits = "".join(c for c in q if c.isdigit())
+    return "0" + digits[2:] if q.startswith("+84") else digits
 
 
 def _mask_phone(phone: str | None) -> str:
@@ -83,6 +98,16 @@ def check_pin(pin: str, stored: str) -> bool:
     return hmac.compare_digest(hash_pin(pin, bytes.fromhex(salt)).split("$")[2], digest)
 
 
+def _check_pin_format(pin: str) -> None:
+    if not (pin.isdigit() and 4 <= len(pin) <= 12):
+        raise ValidationError(
+            field="pin",
+            code="pin.invalid",
+            message_vi="Mã PIN gồm 4 đến 12 chữ số.",
+            message_en="The PIN must be 4 to 12 digits.",
+        )
+
+
 class UserService:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -93,17 +118,52 @@ class UserService:
         )
         if role not in {r.value for r in Role}:
             raise invalid_choice("role", "vai trò", "role", role)
-        if not (pin.isdigit() and 4 <= len(pin) <= 12):
-            raise ValidationError(
-                field="pin",
-                code="pin.invalid",
-                message_vi="Mã PIN gồm 4 đến 12 chữ số.",
-                message_en="The PIN must be 4 to 12 digits.",
-            )
+        _check_pin_format(pin)
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             row = uow.insert("app_user", {"display_name": name, "role": role, "pin_hash": hash_pin(pin)}, summary=name)
             uow.commit()
         return UserView(row["id"], row["display_name"], row["role"], True)
+
+    def update(
+        self,
+        user_id: str,
+        *,
+        display_name: str | None = None,
+        role: str | None = None,
+        active: bool | None = None,
+        pin: str | None = None,
+    ) -> UserView:
+        values: dict[str, object] = {}
+        if display_name is not None:
+            values["display_name"] = require_text(
+                display_name, field="display_name", label_vi="tên người dùng", label_en="user name", max_len=80
+            )
+        if role is not None:
+            if role not in {r.value for r in Role}:
+                raise invalid_choice("role", "vai trò", "role", role)
+            values["role"] = role
+        if active is not None:
+            values["active"] = active
+        if pin is not None:
+            _check_pin_format(pin)
+            values["pin_hash"] = hash_pin(pin)
+        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            row = uow.get("app_user", user_id)
+            if row is None or row["deleted"]:
+                raise not_found("user_id", "người dùng", "User")
+            uow.update("app_user", row, values, summary=", ".join(sorted(values)))
+            row = uow.get("app_user", user_id)
+            uow.commit()
+        assert row is not None
+        return UserView(row["id"], row["display_name"], row["role"], bool(row["active"]))
+
+    def delete(self, user_id: str) -> None:
+        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            row = uow.get("app_user", user_id)
+            if row is None or row["deleted"]:
+                raise not_found("user_id", "người dùng", "User")
+            uow.delete("app_user", row, summary=row["display_name"])
+            uow.commit()
 
     def list_all(self) -> list[UserView]:
         with self.ctx.db.reader() as conn:

@@ -194,6 +194,18 @@ class VisitService:
             uow.commit()
         return self.history(inp.household_id, only=visit["id"])[0]
 
+    def delete(self, visit_id: str) -> None:
+        """Tombstone a visit recorded by mistake (e.g. for the wrong household); it leaves the history.
+
+        Digital-status values the visit copied onto persons stay: they are the persons' own fields now and
+        are corrected on the person's form or by the next visit."""
+        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            visit = uow.get("visit", visit_id)
+            if visit is None or visit["deleted"] or visit["commune_code"] != uow.commune_code:
+                raise not_found("visit_id", "lượt thăm", "Visit")
+            uow.delete("visit", visit)
+            uow.commit()
+
     def history(self, household_id: str, *, only: str | None = None) -> list[VisitView]:
         """A household's visits, newest first, corrections shown instead of what they supersede."""
         with self.ctx.db.reader() as conn:
@@ -417,6 +429,25 @@ class TrainingService:
             uow.commit()
         return self.roster(session_id)
 
+    def remove_from_roster(self, session_id: str, person_id: str) -> list[AttendanceView]:
+        """Take a person off the roster (tombstones their current attendance event)."""
+        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            self._session(uow, session_id)
+            ids = [
+                r[0]
+                for r in uow.conn.exec_driver_sql(
+                    "SELECT id FROM attendance a WHERE session_id = ? AND person_id = ? AND deleted = 0 AND NOT EXISTS"
+                    " (SELECT 1 FROM attendance s WHERE s.supersedes_id = a.id AND s.deleted = 0)",
+                    (session_id, person_id),
+                )
+            ]
+            if not ids:
+                raise not_found("person_id", "người này trong danh sách lớp", "Person on this roster")
+            for row in uow.get_many("attendance", ids).values():
+                uow.delete("attendance", row)
+            uow.commit()
+        return self.roster(session_id)
+
 
 def _current_attendance(conn: Any, session_id: str) -> list[AttendanceView]:
     rows = conn.exec_driver_sql(
@@ -511,6 +542,15 @@ class SubmissionService:
             )
             uow.commit()
         return self.get(submission_id)
+
+    def delete(self, submission_id: str) -> None:
+        """Tombstone a submission recorded by mistake."""
+        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            sub = uow.get("assisted_submission", submission_id)
+            if sub is None or sub["deleted"] or sub["commune_code"] != uow.commune_code:
+                raise not_found("submission_id", "hồ sơ", "Submission")
+            uow.delete("assisted_submission", sub)
+            uow.commit()
 
     def get(self, submission_id: str) -> SubmissionView:
         found = self._query("s.id = ?", (submission_id,), 1)

@@ -282,6 +282,7 @@ class VillageService:
             raise not_found("village_id", "thôn/buôn/tổ dân phố", "Village")
         return row
 
+
 class PersonService:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -449,9 +450,13 @@ class HouseholdService:
             for hh, p in out
         ]
 
-    def import_households(self, items: Sequence[tuple[str, str, HouseholdInput]]) -> tuple[int, int, int]:
+    def import_households(
+        self, items: Sequence[tuple[str, str, HouseholdInput]], *, source_key: str | None = None
+    ) -> tuple[int, int, int]:
         """Households named by village name; missing villages are created. One unit of work.
 
+        ``source_key`` (e.g. the SHA-256 of an imported file) is recorded in the same transaction; a second
+        import with the same key is refused, so importing one file twice never duplicates its households.
         Returns (households, persons, villages created).
         """
         from dlso_desktop.text import fold
@@ -464,6 +469,17 @@ class HouseholdService:
                 vsvc._validate(name, kind)
                 new_villages[fold(name)] = (name, kind)
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            if source_key is not None:
+                done = uow.conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (source_key,)).first()
+                if done is not None:
+                    raise ValidationError(
+                        field="file",
+                        code="file.already_imported",
+                        message_vi=f"Tệp này đã được nhập lúc {done[0]}; nhập lại sẽ tạo hộ trùng lặp.",
+                        message_en=f"This file was already imported at {done[0]}; importing it again would "
+                        "duplicate its households.",
+                    )
+                uow.conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES (?, ?)", (source_key, uow.now))
             for key, (name, kind) in new_villages.items():
                 by_name[key] = uow.insert("village", {"name": name, "kind": kind}, action="import")["id"]
             for name, _, hh in items:

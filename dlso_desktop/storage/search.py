@@ -3,14 +3,14 @@
 Design (docs/ARCHITECTURE.md, "Search"):
 
 * Each searchable entity has a document row (``search_doc_person`` / ``search_doc_household``) holding its
-  *folded* text (lowercase, no tones or diacritics, đ -> d, apostrophes removed) split in columns:
-  ``given`` (the given name: what people are sorted and mostly searched by), ``name`` (the rest of the
-  name), ``place`` (households: address and village) and ``ids`` (phone number and every suffix of it, so any
-  run of digits is a prefix of some token; the last four digits of the citizen ID).
+  id and its *folded* text (lowercase, no tones or diacritics, đ -> d, apostrophes removed) split in
+  columns: ``given`` (the given name: what people are sorted and mostly searched by), ``name`` (the rest of
+  the name), ``place`` (households: address and village) and ``ids`` (the phone number, the number without
+  its 0, its last 6 and last 4 digits; the last four digits of the citizen ID).
 * An FTS5 index with external content over each document table (``detail=column``, prefix indexes 1-3)
   answers token and prefix queries.
 * The document's rowid is chosen so that **rowid order is Vietnamese name order**: its high 42 bits encode
-  the first seven letters of the sort key in Vietnamese alphabet order, the low 20 bits are random. FTS5
+  the first six primary weights of the row's Vietnamese sort key, the low 20 bits are random. FTS5
   returns matches in rowid order, so ``LIMIT 50`` stops after fifty matches instead of ranking every
   "Nguyễn" in the province. The exact order of the page is then fixed with the full sort key.
 * Best matches first: the query runs in tiers (given name matched exactly -> all words exact -> last word
@@ -30,12 +30,12 @@ KINDS = ("person", "household")
 
 #: DDL run by the initial migration (and only there).
 SEARCH_DDL: tuple[str, ...] = (
-    "CREATE TABLE search_doc_person (rowid INTEGER PRIMARY KEY, given TEXT NOT NULL, name TEXT NOT NULL,"
-    " ids TEXT NOT NULL)",
+    "CREATE TABLE search_doc_person (rowid INTEGER PRIMARY KEY, entity_id TEXT NOT NULL, given TEXT NOT NULL,"
+    " name TEXT NOT NULL, ids TEXT NOT NULL)",
     "CREATE VIRTUAL TABLE fts_person USING fts5(given, name, ids, content='search_doc_person',"
     " content_rowid='rowid', detail=column, prefix='1 2 3', tokenize='unicode61 remove_diacritics 0')",
-    "CREATE TABLE search_doc_household (rowid INTEGER PRIMARY KEY, given TEXT NOT NULL, name TEXT NOT NULL,"
-    " place TEXT NOT NULL, ids TEXT NOT NULL)",
+    "CREATE TABLE search_doc_household (rowid INTEGER PRIMARY KEY, entity_id TEXT NOT NULL,"
+    " given TEXT NOT NULL, name TEXT NOT NULL, place TEXT NOT NULL, ids TEXT NOT NULL)",
     "CREATE VIRTUAL TABLE fts_household USING fts5(given, name, place, ids, content='search_doc_household',"
     " content_rowid='rowid', detail=column, prefix='1 2 3', tokenize='unicode61 remove_diacritics 0')",
 )
@@ -149,7 +149,9 @@ class SearchIndex:
             for i in set(clash):
                 out[i] = (prefixes[i] << bits) | self.rng.getrandbits(bits)
 
-    def add(self, kind: str, sort_keys: Sequence[str], docs: Sequence[tuple[str, ...]]) -> list[int]:
+    def add(
+        self, kind: str, entity_ids: Sequence[str], sort_keys: Sequence[str], docs: Sequence[tuple[str, ...]]
+    ) -> list[int]:
         """Index new entities; returns their document rowids (store them on the entity rows)."""
         if not docs:
             return []
@@ -157,9 +159,14 @@ class SearchIndex:
         cols = _COLUMNS[kind]
         marks = ",".join("?" * (len(cols) + 1))
         # FTS5 takes rows in rowid order about twice as fast as in random order
-        rows = sorted((r, *d) for r, d in zip(rowids, docs, strict=True))
-        self.conn.exec_driver_sql(f"INSERT INTO search_doc_{kind} (rowid, {', '.join(cols)}) VALUES ({marks})", rows)
-        self.conn.exec_driver_sql(f"INSERT INTO fts_{kind} (rowid, {', '.join(cols)}) VALUES ({marks})", rows)
+        rows = sorted(zip(rowids, entity_ids, docs, strict=True))
+        self.conn.exec_driver_sql(
+            f"INSERT INTO search_doc_{kind} (rowid, entity_id, {', '.join(cols)}) VALUES (?, {marks})",
+            [(r, e, *d) for r, e, d in rows],
+        )
+        self.conn.exec_driver_sql(
+            f"INSERT INTO fts_{kind} (rowid, {', '.join(cols)}) VALUES ({marks})", [(r, *d) for r, _, d in rows]
+        )
         return rowids
 
     def remove(self, kind: str, rowids: Iterable[int]) -> None:
@@ -178,10 +185,10 @@ class SearchIndex:
             )
             self.conn.exec_driver_sql(f"DELETE FROM search_doc_{kind} WHERE rowid = ?", (rowid,))
 
-    def replace(self, kind: str, old_rowid: int | None, sort_key: str, doc: tuple[str, ...]) -> int:
+    def replace(self, kind: str, old_rowid: int | None, entity_id: str, sort_key: str, doc: tuple[str, ...]) -> int:
         if old_rowid is not None:
             self.remove(kind, [old_rowid])
-        return self.add(kind, [sort_key], [doc])[0]
+        return self.add(kind, [entity_id], [sort_key], [doc])[0]
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -4,8 +4,9 @@ search documents together — or none of them.
 Services build plain dicts (validated, NFC) and hand them to a :class:`UnitOfWork`; it fills the row
 metadata (who, which device, when), buffers inserts and writes each table with one ``executemany`` when it
 flushes (so importing 50,000 persons costs a few statements, not 200,000), writes an outbox op per changed
-row with ``{field: [old, new]}``, an audit entry per change, and keeps the search index consistent. Nothing
-is visible to anyone else until :meth:`commit`; any exception rolls everything back.
+row (``{field: new}`` for an insert, ``{field: [old, new]}`` for an update), an audit entry per change, and
+keeps the search index consistent. Nothing is visible to anyone else until :meth:`commit`; any exception
+rolls everything back.
 """
 
 import json
@@ -141,7 +142,7 @@ class UnitOfWork:
             row["sort_key"] = person_sort_key(row["name"], "given_first", None)
         self._pending.inserts.setdefault(table, []).append(row)
         if table in models.SYNC_REGISTRY and models.SYNC_REGISTRY[table].kind != "catalogue":
-            changes = {f: [None, row[f]] for f in _SYNCED[table] if row.get(f) is not None and f != "deleted"}
+            changes = {f: row[f] for f in _SYNCED[table] if row.get(f) is not None and f != "deleted"}
             self._queue_op(table, row["id"], "insert", changes, 0)
         self._queue_audit(action, table, row["id"], summary)
         return row
@@ -272,7 +273,7 @@ class UnitOfWork:
     def _table(name: str) -> Table:
         return SQLModel.metadata.tables[name]
 
-    def _queue_op(self, table: str, row_id: str, kind: str, changes: dict[str, Any], base_version: int) -> None:
+    def _queue_op(self, table: str, row_id: str, kind: str, changes: Mapping[str, Any], base_version: int) -> None:
         self._pending.outbox.append(
             (
                 self.txn_id,
@@ -312,7 +313,9 @@ class UnitOfWork:
             (village_id,),
         ).mappings()
         for r in [dict(m) for m in rows]:
-            rowid = self.search.replace("household", r["search_rowid"], r["sort_key"], self._doc("household", r))
+            rowid = self.search.replace(
+                "household", r["search_rowid"], r["id"], r["sort_key"], self._doc("household", r)
+            )
             self.conn.exec_driver_sql("UPDATE household SET search_rowid = ? WHERE id = ?", (rowid, r["id"]))
         self._step("search")
 
@@ -323,7 +326,9 @@ class UnitOfWork:
 
     def _index_new(self, table: str, rows: list[dict[str, Any]]) -> None:
         live = [r for r in rows if not r.get("deleted")]
-        rowids = self.search.add(table, [r["sort_key"] for r in live], [self._doc(table, r) for r in live])
+        rowids = self.search.add(
+            table, [r["id"] for r in live], [r["sort_key"] for r in live], [self._doc(table, r) for r in live]
+        )
         for row, rowid in zip(live, rowids, strict=True):
             row["search_rowid"] = rowid
 
@@ -333,6 +338,6 @@ class UnitOfWork:
             if old is not None:
                 self.search.remove(table, [old])
             return None
-        rowid = self.search.replace(table, old, row["sort_key"], self._doc(table, row))
+        rowid = self.search.replace(table, old, row["id"], row["sort_key"], self._doc(table, row))
         self._step("search")
         return rowid

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 17:41:15.036515
+Create Date: 2026-11-23 17:51:03.481164
 """
 from collections.abc import Sequence
 
@@ -91,7 +91,7 @@ def upgrade() -> None:
     sqlite_autoincrement=True
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outbox_status'), ['status'], unique=False)
+        batch_op.create_index('ix_outbox_pending', ['op_id'], unique=False, sqlite_where=sa.text('status IS NULL'), postgresql_where=sa.text('status IS NULL'))
 
     op.create_table('procedure',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
@@ -476,9 +476,9 @@ def upgrade() -> None:
 
 
     # Search documents and their FTS5 indexes (see dlso_desktop/storage/search.py).
-    op.execute('CREATE TABLE search_doc_person (rowid INTEGER PRIMARY KEY, given TEXT NOT NULL, name TEXT NOT NULL, ids TEXT NOT NULL)')
+    op.execute('CREATE TABLE search_doc_person (rowid INTEGER PRIMARY KEY, entity_id TEXT NOT NULL, given TEXT NOT NULL, name TEXT NOT NULL, ids TEXT NOT NULL)')
     op.execute("CREATE VIRTUAL TABLE fts_person USING fts5(given, name, ids, content='search_doc_person', content_rowid='rowid', detail=column, prefix='1 2 3', tokenize='unicode61 remove_diacritics 0')")
-    op.execute('CREATE TABLE search_doc_household (rowid INTEGER PRIMARY KEY, given TEXT NOT NULL, name TEXT NOT NULL, place TEXT NOT NULL, ids TEXT NOT NULL)')
+    op.execute('CREATE TABLE search_doc_household (rowid INTEGER PRIMARY KEY, entity_id TEXT NOT NULL, given TEXT NOT NULL, name TEXT NOT NULL, place TEXT NOT NULL, ids TEXT NOT NULL)')
     op.execute("CREATE VIRTUAL TABLE fts_household USING fts5(given, name, place, ids, content='search_doc_household', content_rowid='rowid', detail=column, prefix='1 2 3', tokenize='unicode61 remove_diacritics 0')")
     # ### end Alembic commands ###
 
@@ -560,7 +560,7 @@ def downgrade() -> None:
     op.drop_table('village')
     op.drop_table('procedure')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outbox_status'))
+        batch_op.drop_index('ix_outbox_pending', sqlite_where=sa.text('status IS NULL'), postgresql_where=sa.text('status IS NULL'))
 
     op.drop_table('outbox')
     op.drop_table('meta')
