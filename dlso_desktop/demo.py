@@ -275,7 +275,7 @@ class _HouseholdPlan:
 
 
 @dataclass(slots=True)
-class Counts:
+class _Counts:
     villages: int = 0
     households: int = 0
     persons: int = 0
@@ -807,7 +807,7 @@ class _Activity:
 
     # -- visits ------------------------------------------------------------------------------------------
 
-    def after_batch(self, plans: Sequence[_HouseholdPlan], details: Sequence[HouseholdDetail], counts: Counts) -> None:
+    def after_batch(self, plans: Sequence[_HouseholdPlan], details: Sequence[HouseholdDetail], counts: _Counts) -> None:
         """Visit, submissions and (every 40 households) a training session, household by household, so the
         result does not depend on the batch size."""
         rng = self.rng
@@ -900,7 +900,7 @@ class _Activity:
 
     # -- training ----------------------------------------------------------------------------------------
 
-    def session(self, village_id: str | None, counts: Counts) -> None:
+    def session(self, village_id: str | None, counts: _Counts) -> None:
         rng = self.rng
         if not self.courses:
             return
@@ -954,7 +954,7 @@ class _Activity:
 
     # -- submissions -------------------------------------------------------------------------------------
 
-    def submission(self, person: PersonView, counts: Counts) -> None:
+    def submission(self, person: PersonView, counts: _Counts) -> None:
         rng = self.rng
         if not self.procedures:
             return
@@ -1022,13 +1022,18 @@ def generate(
 
     Households are written ``batch`` at a time (one unit of work each); ``progress(done, households)`` is
     called after each batch. Villages that already exist with a generated name are reused, so running it
-    again extends the commune rather than failing. Returns how many records of each kind were added.
+    again extends the commune rather than failing (the same seed adds the same people again: use another
+    seed to add different ones). ``activity=False`` writes only villages, households and persons (the fast
+    path for benchmark databases). Everything is recorded as done by ``user_id``.
+
+    Returns how many records this call added: ``villages`` (created, not reused), ``households``,
+    ``persons``, ``visits``, ``training_sessions``, ``attendances`` and ``submissions``.
     """
     if households < 0:
         raise ValueError("households must be >= 0")
     if batch < 1:
         raise ValueError("batch must be >= 1")
-    counts = Counts()
+    counts = _Counts()
     if households == 0:
         return counts.as_dict()
     svc = Services(db, user_id=user_id)

@@ -181,7 +181,7 @@ def test_some_persons_have_ede_names_given_first(generated: tuple[Database, dict
         for name, _ in rows
         if name.startswith(("Y ", "Y-", "H'", "H ")) and any(name.endswith(" " + c) for c in demo.EDE_CLANS)
     ]
-    assert len(ede) >= 0.5 * len(rows)
+    assert len(ede) >= 20  # Ê Đê is the main group; M'Nông and J'rai names are given first too
     for name, sex in rows:
         assert sex == ("male" if name.startswith(("Y ", "Y-")) else "female"), name
 

@@ -246,10 +246,11 @@ class AdminService:
             for row in conn.exec_driver_sql("PRAGMA foreign_key_check").all():
                 problems.append(f"foreign key: {tuple(row)}")
             for kind in search_index.KINDS:
-                try:
-                    conn.exec_driver_sql(f"INSERT INTO fts_{kind}(fts_{kind}, rank) VALUES ('integrity-check', 1)")
-                except Exception as exc:  # the FTS index disagrees with its documents
-                    problems.append(f"search index {kind}: {exc}")
+                for fts in (f"fts_{kind}", f"fts_{kind}_ids"):
+                    try:
+                        conn.exec_driver_sql(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
+                    except Exception as exc:  # the FTS index disagrees with its documents
+                        problems.append(f"search index {fts}: {exc}")
                 live = conn.exec_driver_sql(
                     f"SELECT count(*) FROM {kind} WHERE deleted = 0 AND search_rowid IS NOT NULL"
                 ).scalar()

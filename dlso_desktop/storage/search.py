@@ -32,18 +32,25 @@ KINDS = ("person", "household")
 SEARCH_DDL: tuple[str, ...] = (
     "CREATE TABLE search_doc_person (rowid INTEGER PRIMARY KEY, entity_id TEXT NOT NULL, given TEXT NOT NULL,"
     " name TEXT NOT NULL, ids TEXT NOT NULL)",
-    "CREATE VIRTUAL TABLE fts_person USING fts5(given, name, ids, content='search_doc_person',"
+    "CREATE VIRTUAL TABLE fts_person USING fts5(given, name, content='search_doc_person',"
     " content_rowid='rowid', detail=column, prefix='1 2 3', tokenize='unicode61 remove_diacritics 0')",
+    "CREATE VIRTUAL TABLE fts_person_ids USING fts5(ids, content='search_doc_person', content_rowid='rowid',"
+    " detail=none, tokenize='unicode61 remove_diacritics 0')",
     "CREATE TABLE search_doc_household (rowid INTEGER PRIMARY KEY, entity_id TEXT NOT NULL,"
     " given TEXT NOT NULL, name TEXT NOT NULL, place TEXT NOT NULL, ids TEXT NOT NULL)",
-    "CREATE VIRTUAL TABLE fts_household USING fts5(given, name, place, ids, content='search_doc_household',"
+    "CREATE VIRTUAL TABLE fts_household USING fts5(given, name, place, content='search_doc_household',"
     " content_rowid='rowid', detail=column, prefix='1 2 3', tokenize='unicode61 remove_diacritics 0')",
+    "CREATE VIRTUAL TABLE fts_household_ids USING fts5(ids, content='search_doc_household',"
+    " content_rowid='rowid', detail=none, tokenize='unicode61 remove_diacritics 0')",
 )
 
 _COLUMNS: dict[str, tuple[str, ...]] = {
     "person": ("given", "name", "ids"),
     "household": ("given", "name", "place", "ids"),
 }
+#: the words index (prefix indexes, column filters) and the numbers index (plain tokens: half the index
+#: entries of a person are phone endings, and nobody types one letter of a phone number)
+_WORD_COLUMNS: dict[str, tuple[str, ...]] = {kind: cols[:-1] for kind, cols in _COLUMNS.items()}
 
 # ---------------------------------------------------------------------------------------------------------
 # Rowids in Vietnamese order
@@ -157,31 +164,38 @@ class SearchIndex:
             return []
         rowids = self._new_rowids(kind, [order_prefix(k) for k in sort_keys])
         cols = _COLUMNS[kind]
-        marks = ",".join("?" * (len(cols) + 1))
+        words = _WORD_COLUMNS[kind]
         # FTS5 takes rows in rowid order about twice as fast as in random order
         rows = sorted(zip(rowids, entity_ids, docs, strict=True))
         self.conn.exec_driver_sql(
-            f"INSERT INTO search_doc_{kind} (rowid, entity_id, {', '.join(cols)}) VALUES (?, {marks})",
+            f"INSERT INTO search_doc_{kind} (rowid, entity_id, {', '.join(cols)}) VALUES (?, ?{', ?' * len(cols)})",
             [(r, e, *d) for r, e, d in rows],
         )
         self.conn.exec_driver_sql(
-            f"INSERT INTO fts_{kind} (rowid, {', '.join(cols)}) VALUES ({marks})", [(r, *d) for r, _, d in rows]
+            f"INSERT INTO fts_{kind} (rowid, {', '.join(words)}) VALUES (?{', ?' * len(words)})",
+            [(r, *d[:-1]) for r, _, d in rows],
+        )
+        self.conn.exec_driver_sql(
+            f"INSERT INTO fts_{kind}_ids (rowid, ids) VALUES (?, ?)", [(r, d[-1]) for r, _, d in rows]
         )
         return rowids
 
     def remove(self, kind: str, rowids: Iterable[int]) -> None:
         cols = _COLUMNS[kind]
-        ids = list(rowids)
-        for rowid in ids:
+        words = _WORD_COLUMNS[kind]
+        for rowid in list(rowids):
             old = self.conn.exec_driver_sql(
                 f"SELECT {', '.join(cols)} FROM search_doc_{kind} WHERE rowid = ?", (rowid,)
             ).first()
             if old is None:
                 continue
-            marks = ",".join("?" * (len(cols) + 1))
             self.conn.exec_driver_sql(
-                f"INSERT INTO fts_{kind} (fts_{kind}, rowid, {', '.join(cols)}) VALUES ('delete', {marks})",
-                (rowid, *old),
+                f"INSERT INTO fts_{kind} (fts_{kind}, rowid, {', '.join(words)})"
+                f" VALUES ('delete', ?{', ?' * len(words)})",
+                (rowid, *old[:-1]),
+            )
+            self.conn.exec_driver_sql(
+                f"INSERT INTO fts_{kind}_ids (fts_{kind}_ids, rowid, ids) VALUES ('delete', ?, ?)", (rowid, old[-1])
             )
             self.conn.exec_driver_sql(f"DELETE FROM search_doc_{kind} WHERE rowid = ?", (rowid,))
 
@@ -222,23 +236,42 @@ def query_tokens(query: str) -> list[str]:
 
 
 def find(conn: Connection, kind: str, query: str, limit: int = 50) -> list[Match]:
-    """Up to ``limit`` matches, best tier first, each tier in (approximate) Vietnamese name order."""
+    """Up to ``limit`` matches, best tier first, each tier in (approximate) Vietnamese name order.
+
+    Words go to the words index in tiers; numbers (phone fragments, CCCD endings) to the numbers index as
+    prefixes. A query with both restricts the word tiers to rows whose numbers match; numbers that are not
+    phone numbers (a house number in an address) are also tried as words."""
     tokens = query_tokens(query)
     if not tokens:
         return []
+    words = [t for t in tokens if not t.isdigit()]
+    numbers = [t for t in tokens if t.isdigit()]
     found: dict[int, Match] = {}
-    numeric = all(t.isdigit() for t in tokens)
-    tiers = (3,) if numeric else (0, 1, 2, 3)
-    for tier in tiers:
-        if len(found) >= limit:
-            break
-        rows = conn.exec_driver_sql(
-            f"SELECT rowid FROM fts_{kind} WHERE fts_{kind} MATCH ? ORDER BY rowid LIMIT ?",
-            (_fts_query(tokens, tier), limit),
-        )
-        for (rowid,) in rows:
+
+    def collect(sql: str, params: tuple[object, ...], tier: int) -> None:
+        for (rowid,) in conn.exec_driver_sql(sql, (*params, limit)):
             if rowid not in found:
                 found[rowid] = Match(kind, rowid, tier)
                 if len(found) >= limit:
-                    break
+                    return
+
+    word_sql = f"SELECT rowid FROM fts_{kind} WHERE fts_{kind} MATCH ?"
+    ids_sql = f"SELECT rowid FROM fts_{kind}_ids WHERE fts_{kind}_ids MATCH ?"
+    ids_query = " AND ".join(f'"{t}"*' for t in numbers)
+    if not words:
+        collect(f"{ids_sql} ORDER BY rowid LIMIT ?", (ids_query,), 3)
+    else:
+        for tier in (0, 1, 2, 3):
+            if len(found) >= limit:
+                break
+            if numbers:
+                collect(
+                    f"{word_sql} AND rowid IN ({ids_sql}) ORDER BY rowid LIMIT ?",
+                    (_fts_query(words, tier), ids_query),
+                    tier,
+                )
+            else:
+                collect(f"{word_sql} ORDER BY rowid LIMIT ?", (_fts_query(words, tier),), tier)
+    if numbers and len(found) < limit:
+        collect(f"{word_sql} ORDER BY rowid LIMIT ?", (_fts_query(tokens, 3),), 3)
     return list(found.values())

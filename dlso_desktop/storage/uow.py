@@ -10,6 +10,7 @@ rolls everything back.
 """
 
 import json
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -60,13 +61,26 @@ _DATE_COLUMNS: dict[str, tuple[int, ...]] = {
 }
 
 
+_GETTERS: dict[str, Callable[[Mapping[str, Any]], tuple[Any, ...]]] = {
+    name: operator.itemgetter(*cols) for name, cols in _COLUMNS.items()
+}
+#: tables whose changes go to the outbox, and the fields an insert op carries
+_INSERT_FIELDS: dict[str, tuple[str, ...]] = {
+    name: tuple(f for f in _SYNCED[name] if f != "deleted")
+    for name, spec in models.SYNC_REGISTRY.items()
+    if spec.kind != "catalogue"
+}
+
+
 def _driver_params(table: str, rows: Iterable[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
-    """Rows as DB-API parameter tuples: the storage format SQLAlchemy's types use (ISO dates, 0/1)."""
-    cols = _COLUMNS[table]
+    """Complete rows as DB-API parameter tuples in the storage format SQLAlchemy's types use (ISO dates)."""
+    get = _GETTERS[table]
     dates = _DATE_COLUMNS[table]
+    if not dates:
+        return [get(row) for row in rows]
     out = []
     for row in rows:
-        values = [row.get(c) for c in cols]
+        values = list(get(row))
         for i in dates:
             day = values[i]
             if day is not None:
@@ -141,8 +155,9 @@ class UnitOfWork:
         elif table == "village":
             row["sort_key"] = person_sort_key(row["name"], "given_first", None)
         self._pending.inserts.setdefault(table, []).append(row)
-        if table in models.SYNC_REGISTRY and models.SYNC_REGISTRY[table].kind != "catalogue":
-            changes = {f: row[f] for f in _SYNCED[table] if row.get(f) is not None and f != "deleted"}
+        fields = _INSERT_FIELDS.get(table)
+        if fields is not None:
+            changes = {f: v for f in fields if (v := row[f]) is not None}
             self._queue_op(table, row["id"], "insert", changes, 0)
         self._queue_audit(action, table, row["id"], summary)
         return row
