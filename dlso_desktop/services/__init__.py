@@ -71,13 +71,16 @@ _NUMBER_CHARS = frozenset("0123456789 .-()/+")
 
 
 def _joined_number(query: str) -> str:
-    """A query made only of digit groups ("0905 123 456", "+84 905.123.456") is one phone number: search it
-    whole, since the index holds whole numbers and their endings, not each group."""
+    """A query made only of digit groups ("0905 123 456", "+84 905.123.456", "905 123 456") is one phone
+    number: search it whole, written with its leading 0, since the index holds whole numbers and their
+    endings, not each group."""
     q = query.strip()
     if not q or not set(q) <= _NUMBER_CHARS or not any(c.isdigit() for c in q):
         return query
     digits = "".join(c for c in q if c.isdigit())
-    return "0" + digits[2:] if q.startswith("+84") else digits
+    if q.startswith("+84") or (q.startswith("84") and len(digits) == 11):
+        return "0" + digits[2:]
+    return "0" + digits if len(digits) == 9 and not digits.startswith("0") else digits
 
 
 def _mask_phone(phone: str | None) -> str:

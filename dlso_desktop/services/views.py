@@ -5,8 +5,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from dlso_desktop.validation import mask_cccd
-
 
 @dataclass(frozen=True, slots=True)
 class VillageView:
@@ -49,7 +47,7 @@ class PersonView:
     @classmethod
     def of(cls, r: Mapping[str, Any]) -> "PersonView":
         cid = r["citizen_id"]
-        return cls(
+        return cls(  # citizen_id is stored as 12 digits: show the last 4 only
             r["id"],
             r["household_id"],
             r["full_name"],
@@ -58,7 +56,7 @@ class PersonView:
             r["sex"],
             r["birth_date"],
             r["birth_year"],
-            mask_cccd(cid) if cid else None,
+            "********" + cid[-4:] if cid else None,
             r["phone"],
             r["main_language"],
             bool(r["needs_interpreter"]),

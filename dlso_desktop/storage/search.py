@@ -20,6 +20,7 @@ Design (docs/ARCHITECTURE.md, "Search"):
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection
@@ -65,12 +66,14 @@ def order_prefix(sort_key: str) -> int:
     Primary weights are ASCII from "#" (0x23) up, so each character maps to 7 bits keeping its order
     (anything beyond ASCII, which sorts after every letter, maps to the top value).
     """
-    primary = sort_key.partition("!")[0]
+    return _prefix_value(sort_key.partition("!")[0][:_PREFIX_CHARS])
+
+
+@lru_cache(maxsize=65536)
+def _prefix_value(primary: str) -> int:
     value = 0
     for i in range(_PREFIX_CHARS):
-        code = 0
-        if i < len(primary):
-            code = min(max(ord(primary[i]) - 0x22, 1), 127)
+        code = min(max(ord(primary[i]) - 0x22, 1), 127) if i < len(primary) else 0
         value = (value << 7) | code
     return value
 
@@ -98,17 +101,17 @@ def _split_given(full_name: str, name_order: str) -> tuple[str, str]:
 
 
 def phone_tokens(phone: str | None) -> list[str]:
-    """The number, the number without its leading 0, and its last 6 and last 4 digits.
+    """The number, its last 6 and its last 4 digits.
 
-    Prefix queries then find a number typed from its start (with or without the 0) and its ending, which is
-    how people recall numbers; a fragment from the middle of the operator prefix is not found.
+    Prefix queries then find a number typed from its start and by its ending, which is how people recall
+    numbers; a fragment from the middle of the number is not found. (A number typed with +84 or without its
+    0 is turned back into 0… by the search service.)
     """
     if not phone:
         return []
     digits = "".join(c for c in phone if c.isdigit())
     n = len(digits)
-    lengths = sorted({k for k in (n, n - 1, 6, 4) if 4 <= k <= n}, reverse=True)
-    return [digits[n - k :] for k in lengths]
+    return [digits[n - k :] for k in sorted({k for k in (n, 6, 4) if 4 <= k <= n}, reverse=True)]
 
 
 def person_doc(row: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -257,7 +260,8 @@ def find(conn: Connection, kind: str, query: str, limit: int = 50) -> list[Match
 
     word_sql = f"SELECT rowid FROM fts_{kind} WHERE fts_{kind} MATCH ?"
     ids_sql = f"SELECT rowid FROM fts_{kind}_ids WHERE fts_{kind}_ids MATCH ?"
-    ids_query = " AND ".join(f'"{t}"*' for t in numbers)
+    # a number typed without its leading 0 ("905123") is also the start of "0905123…"
+    ids_query = " AND ".join(f'"{t}"*' if t.startswith("0") else f'("{t}"* OR "0{t}"*)' for t in numbers)
     if not words:
         collect(f"{ids_sql} ORDER BY rowid LIMIT ?", (ids_query,), 3)
     else:

@@ -40,6 +40,7 @@ def _defaults(model: type[SQLModel]) -> dict[str, Any]:
 
 
 _DEFAULTS: dict[str, dict[str, Any]] = {name: _defaults(m) for name, m in models.TABLES.items()}
+_MISSING = object()
 _COLUMNS: dict[str, tuple[str, ...]] = {
     name: tuple(c.name for c in SQLModel.metadata.tables[name].columns) for name in models.TABLES
 }
@@ -157,7 +158,9 @@ class UnitOfWork:
         self._pending.inserts.setdefault(table, []).append(row)
         fields = _INSERT_FIELDS.get(table)
         if fields is not None:
-            changes = {f: v for f in fields if (v := row[f]) is not None}
+            defaults = _DEFAULTS[table]
+            # a field left at its model default (None, "", False, 0) is implied by the op's schema version
+            changes = {f: v for f in fields if (v := row[f]) != defaults.get(f, _MISSING)}
             self._queue_op(table, row["id"], "insert", changes, 0)
         self._queue_audit(action, table, row["id"], summary)
         return row
