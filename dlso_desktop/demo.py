@@ -56,6 +56,7 @@ from dlso_desktop.services.people import HouseholdInput, PersonInput
 from dlso_desktop.services.views import CourseView, HouseholdDetail, PersonView, ProcedureView
 from dlso_desktop.storage.store import Database
 from dlso_desktop.text import fold
+from dlso_desktop.validation import ValidationError
 
 __all__ = [
     "EDE_CLANS",
@@ -1007,6 +1008,18 @@ class _Activity:
 # Entry point
 
 
+def _refuse_repeated_seed(svc: Services, plans: Sequence[Any], seed: int) -> None:
+    """The same seed makes the same people (same CCCDs): say so plainly instead of a duplicate-CCCD error."""
+    ids = [m.citizen_id for p in plans for m in p.inp.members if m.citizen_id]
+    if ids and svc.persons.owners_of_citizen_ids(["".join(c for c in i if c.isdigit()) for i in ids]):
+        raise ValidationError(
+            field="seed",
+            code="seed.used",
+            message_vi=f"Dữ liệu mẫu với seed {seed} đã có trong cơ sở dữ liệu; hãy dùng --seed khác.",
+            message_en=f"Demo data with seed {seed} is already in the database; use another --seed.",
+        )
+
+
 def generate(
     db: Database,
     *,
@@ -1063,6 +1076,8 @@ def generate(
     while done < households:
         n = min(batch, households - done)
         plans = [people.household(next(order)) for _ in range(n)]
+        if done == 0:
+            _refuse_repeated_seed(svc, plans, seed)
         details = svc.households.create_many([p.inp for p in plans])
         counts.households += len(details)
         counts.persons += sum(len(d.members) for d in details)

@@ -214,10 +214,25 @@ def parse_line(text: str) -> tuple[str, str, HouseholdInput]:
     return clean_text(village), kind, hh
 
 
+def _cccd(raw: str | None) -> str:
+    return "".join(c for c in raw if c.isdigit()) if raw else ""
+
+
 def import_jsonl(services: Services, path: Path, *, skip_invalid: bool = False) -> ImportResult:
+    source_key = "import:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    done_at = services.households.imported_at(source_key)
+    if done_at is not None:
+        raise ValidationError(
+            field="file",
+            code="file.already_imported",
+            message_vi=f"Tệp này đã được nhập lúc {done_at}; nhập lại sẽ tạo hộ trùng lặp.",
+            message_en=f"This file was already imported at {done_at}; importing it again would duplicate "
+            "its households.",
+        )
     errors: list[LineError] = []
     good: list[tuple[int, str, str, HouseholdInput]] = []
     bad_lines: dict[int, str] = {}
+    raw_lines: dict[int, str] = {}
     today = services.ctx.today()
     with path.open("rb") as fh:
         for number, raw in enumerate(fh, start=1):
@@ -249,11 +264,48 @@ def import_jsonl(services: Services, path: Path, *, skip_invalid: bool = False) 
                 bad_lines[number] = text.rstrip("\n")
                 continue
             good.append((number, village, kind, hh))
+            raw_lines[number] = text.rstrip("\n")
+    # a CCCD already in the commune, or twice in the file: a line error too (the later line is the bad one)
+    owners = services.persons.owners_of_citizen_ids(
+        [normalized for _, _, _, hh in good for m in hh.members if (normalized := _cccd(m.citizen_id))]
+    )
+    first_line: dict[str, int] = {}
+    kept: list[tuple[int, str, str, HouseholdInput]] = []
+    for item in good:
+        number, _, _, hh = item
+        dup_errors: list[LineError] = []
+        for j, m in enumerate(hh.members):
+            cid = _cccd(m.citizen_id)
+            if not cid:
+                continue
+            if cid in owners:
+                dup_errors.append(
+                    LineError(
+                        number,
+                        f"members.{j}.citizen_id",
+                        f"Số CCCD ********{cid[-4:]} đã có trong hồ sơ của {owners[cid]}.",
+                        f"Citizen ID ********{cid[-4:]} already belongs to {owners[cid]}.",
+                    )
+                )
+            elif first_line.setdefault(cid, number) != number:
+                dup_errors.append(
+                    LineError(
+                        number,
+                        f"members.{j}.citizen_id",
+                        f"Số CCCD ********{cid[-4:]} đã có ở dòng {first_line[cid]}.",
+                        f"Citizen ID ********{cid[-4:]} is already on line {first_line[cid]}.",
+                    )
+                )
+        if dup_errors:
+            errors.extend(dup_errors)
+            bad_lines[number] = raw_lines[number]
+        else:
+            kept.append(item)
+    good = kept
     if errors and not skip_invalid:
         raise ImportRejected(errors)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     households, persons, created = services.households.import_households(
-        source_key=f"import:{digest}", items=[(village, kind, hh) for _, village, kind, hh in good]
+        source_key=source_key, items=[(village, kind, hh) for _, village, kind, hh in good]
     )
     rejects_file = None
     if errors:

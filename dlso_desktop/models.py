@@ -226,6 +226,10 @@ class Household(SyncedRow, table=True):
 
 class Person(SyncedRow, table=True):
     __tablename__ = "person"
+    __table_args__ = (
+        # finds an existing person by CCCD (duplicates are refused when entered on this laptop)
+        Index("ix_person_citizen_id", "citizen_id", sqlite_where=text("citizen_id IS NOT NULL")),
+    )
     household_id: str | None = Field(default=None, foreign_key="household.id", index=True, max_length=36)
     relationship: str | None = None  # to the head of household: "head", "spouse", "child", ...
     full_name: str

@@ -21,8 +21,9 @@ def test_write_path_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert isinstance(fig["value"], float) and isinstance(fig["baseline"], float) and "ratio" in fig
 
 
-def test_search_and_open_bench_run(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_search_and_open_bench_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(big_db, "BENCH_DIR", tmp_path)
     path = big_db.big_database(households=120)
     assert path.exists() and not list(tmp_path.glob("*.building*"))

@@ -17,7 +17,7 @@ from dlso_desktop.services.people import HouseholdInput, HouseholdService
 from dlso_desktop.services.views import HouseholdDetail
 from dlso_desktop.storage.store import Database, create_database
 from dlso_desktop.text import fold
-from dlso_desktop.validation import MOBILE_PREFIX_RE, validate_cccd
+from dlso_desktop.validation import MOBILE_PREFIX_RE, ValidationError, validate_cccd
 
 COMMUNE = 24133  # Phường Buôn Ma Thuột
 SEED = 7
@@ -362,13 +362,17 @@ def test_running_twice_reuses_and_extends_villages(tmp_path: Path) -> None:
     try:
         first = demo.generate(db, households=150, seed=5, activity=False)
         names = _village_names(db)
-        again = demo.generate(db, households=150, seed=5, activity=False)
-        assert again["villages"] == 0 and again["households"] == 150
+        before = Services(db).admin.stats()
+        # the same seed makes the same people (same CCCDs): refused with a plain message, nothing written
+        with pytest.raises(ValidationError) as err:
+            demo.generate(db, households=150, seed=5, activity=False)
+        assert err.value.field == "seed" and "seed 5" in err.value.message_vi
+        assert Services(db).admin.stats() == before
         assert _village_names(db) == names
         more = demo.generate(db, households=400, seed=6, activity=False)
         folded = [fold(n) for n in _village_names(db)]
         assert len(folded) == len(set(folded)) == first["villages"] + more["villages"]
-        assert Services(db).admin.stats()["household"] == 700
+        assert Services(db).admin.stats()["household"] == 550
         assert Services(db).admin.check().ok
     finally:
         db.close()

@@ -267,10 +267,13 @@ def test_importing_the_same_file_twice_is_refused(ready: Cli, tmp_path: Path) ->
     assert ready("import", str(src)) == 2
     assert "đã được nhập" in ready.err and ready.err.count("\n") == 1
     assert counts(ready) == before
-    # the same households under another file content (one more line) are a new import
+    # another file with the same people: a person whose CCCD is already known is a bad line
     again = write_jsonl(tmp_path / "ho2.jsonl", [*GOOD, {"village": "Thôn 4", "head_name": "Lê Văn Tâm"}])
-    assert ready("import", str(again)) == 0, ready.err
-    assert counts(ready)["household"] == before["household"] + 4
+    assert ready("import", str(again)) == 2
+    assert "dòng 1: members.0.citizen_id" in ready.err and "H'Maryam Niê" in ready.err
+    assert counts(ready) == before
+    assert ready("import", "--skip-invalid", str(again)) == 0, ready.err
+    assert counts(ready)["household"] == before["household"] + 3  # lines without a known CCCD
 
 
 def test_import_text_output_and_bom(ready: Cli, tmp_path: Path) -> None:
@@ -311,7 +314,7 @@ def test_import_reports_every_bad_line_and_writes_nothing(ready: Cli, tmp_path: 
     lines: list[Any] = []
     bad_numbers: list[int] = []
     for i, (bad, _field) in enumerate(BAD_LINES):
-        lines.append(GOOD[i % len(GOOD)])
+        lines.append(GOOD[1 + i % 2])  # good lines without a CCCD can repeat
         lines.append(bad)
         bad_numbers.append(len(lines))
     src = write_jsonl(tmp_path / "mixed.jsonl", lines)

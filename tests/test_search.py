@@ -268,3 +268,10 @@ def test_any_name_is_found_by_its_folded_form(services: Services, name: str) -> 
     pid = services.persons.create(PersonInput(name)).id
     for query in (fold(name), name, fold(name).upper()):
         assert pid in people(services, query), (name, guess_name_order(name), query)
+
+
+def test_a_name_of_exactly_the_query_words_comes_first(services: Services) -> None:
+    longer = person(services, "Nguyễn Thị Thanh Hoa")  # sorts before "Nguyễn Thị Hoa" by name ("thanh" < "thi")
+    exact = person(services, "Nguyễn Thị Hoa")
+    assert people(services, "nguyen thi hoa")[:2] == [exact, longer]
+    assert people(services, "hoa")[:2] == [longer, exact]  # no exact name: plain Vietnamese order

@@ -818,3 +818,34 @@ def test_snapshot_sees_changes(db: Database, services: Services) -> None:
     before: Snapshot = take_snapshot(db)
     services.villages.create("Thôn 8")
     assert take_snapshot(db) != before
+
+
+def test_a_citizen_id_belongs_to_one_person(db: Database, services: Services, village: VillageView) -> None:
+    cccd = "066090001234"
+    first = services.persons.create(PersonInput("Lê Văn Tám", sex="male", birth_year=1990, citizen_id=cccd))
+    before = take_snapshot(db)
+    with pytest.raises(ValidationError) as err:
+        services.persons.create(PersonInput("Lê Văn Tám", sex="male", birth_year=1990, citizen_id=cccd))
+    assert err.value.code == "citizen_id.duplicate" and "Lê Văn Tám" in err.value.message_vi
+    assert cccd not in err.value.message_vi  # the message shows the last 4 digits only
+    with pytest.raises(ValidationError) as twice:  # twice in one household form
+        services.households.create(
+            HouseholdInput(
+                village.id,
+                members=[
+                    PersonInput(
+                        "Hồ Văn A", relationship="head", sex="male", birth_year=1990, citizen_id="066090005555"
+                    ),
+                    PersonInput("Hồ Văn B", sex="male", birth_year=1990, citizen_id="066 090 005 555"),
+                ],
+            )
+        )
+    assert twice.value.field == "members.1.citizen_id"
+    other = services.persons.create(PersonInput("Trần Văn Hai", sex="male", birth_year=1990))
+    with pytest.raises(ValidationError):
+        services.persons.update(other.id, PersonInput("Trần Văn Hai", sex="male", birth_year=1990, citizen_id=cccd))
+    assert take_snapshot(db) != before  # "other" was created
+    services.persons.update(first.id, PersonInput("Lê Văn Tám", sex="male", birth_year=1990, citizen_id=cccd))
+    services.persons.delete(first.id)  # a deleted person's number can be entered again
+    services.persons.update(other.id, PersonInput("Trần Văn Hai", sex="male", birth_year=1990, citizen_id=cccd))
+    assert services.persons.get(other.id).citizen_id == cccd

@@ -19,7 +19,7 @@ from dlso_desktop.services.people import HouseholdService, PersonService, Villag
 from dlso_desktop.services.views import SearchHit, UserView
 from dlso_desktop.storage import search as search_index
 from dlso_desktop.storage.store import Database
-from dlso_desktop.text import clean_text
+from dlso_desktop.text import clean_text, fold
 from dlso_desktop.validation import ValidationError, require_text
 
 
@@ -63,7 +63,10 @@ class SearchService:
                     for hid, head, addr, key, rowid, village in rows:
                         detail = " · ".join(x for x in (addr, village) if x)
                         hits.append((tiers[rowid], key, SearchHit("household", hid, head, detail, tiers[rowid])))
-        hits.sort(key=lambda h: (h[0], h[1]))
+        # within a tier, a name made of exactly the query's words first ("nguyen thi hoa": Nguyễn Thị Hoa before
+        # Nguyễn Thị Thanh Hoa), then Vietnamese name order
+        words = sorted(search_index.query_tokens(query))
+        hits.sort(key=lambda h: (h[0], sorted(fold(h[2].title).split()) != words, h[1]))
         return [h[2] for h in hits[:limit]]
 
 

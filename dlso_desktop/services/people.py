@@ -303,9 +303,29 @@ class PersonService:
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             if household_id is not None:
                 _household(uow, household_id)
+            many = len(values) > 1
+            check_unique_citizen_ids(
+                uow,
+                [(f"{i}.citizen_id" if many else "citizen_id", v["citizen_id"], None) for i, v in enumerate(values)],
+            )
             rows = [uow.insert("person", {**v, "household_id": household_id}, action=action) for v in values]
             uow.commit()
         return [PersonView.of(r) for r in rows]
+
+    def owners_of_citizen_ids(self, citizen_ids: Sequence[str]) -> dict[str, str]:
+        """{citizen id: name of the live person who has it} for the ids already in this commune's data."""
+        out: dict[str, str] = {}
+        ids = list(dict.fromkeys(citizen_ids))
+        with self.ctx.db.reader() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                for cid, name in conn.exec_driver_sql(
+                    f"SELECT citizen_id, full_name FROM person WHERE citizen_id IN ({','.join('?' * len(chunk))})"
+                    " AND deleted = 0",
+                    tuple(chunk),
+                ):
+                    out[str(cid)] = str(name)
+        return out
 
     def get(self, person_id: str) -> PersonDetail:
         with self.ctx.db.reader() as conn:
@@ -324,6 +344,7 @@ class PersonService:
         errors.raise_if_any()
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             current = _person(uow, person_id)
+            check_unique_citizen_ids(uow, [("citizen_id", values["citizen_id"], person_id)])
             uow.update("person", current, values)
             if (
                 current["relationship"] == "head"
@@ -424,6 +445,15 @@ class HouseholdService:
         villages: dict[str, dict[str, Any]],
         action: str,
     ) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        many = len(prepared) > 1
+        check_unique_citizen_ids(
+            uow,
+            [
+                (f"{i}.members.{j}.citizen_id" if many else f"members.{j}.citizen_id", m["citizen_id"], None)
+                for i, (_, members) in enumerate(prepared)
+                for j, m in enumerate(members)
+            ],
+        )
         out = []
         for hv, members in prepared:
             village = villages.get(hv["village_id"])
@@ -449,6 +479,12 @@ class HouseholdService:
             )
             for hh, p in out
         ]
+
+    def imported_at(self, source_key: str) -> str | None:
+        """When an import with this key (see :meth:`import_households`) was made, if it was."""
+        with self.ctx.db.reader() as conn:
+            row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (source_key,)).first()
+        return None if row is None else str(row[0])
 
     def import_households(
         self, items: Sequence[tuple[str, str, HouseholdInput]], *, source_key: str | None = None
@@ -590,6 +626,52 @@ def _typed_person(row: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(out.get("birth_date"), str):
         out["birth_date"] = date.fromisoformat(out["birth_date"])
     return out
+
+
+def check_unique_citizen_ids(uow: UnitOfWork, items: Sequence[tuple[str, str | None, str | None]]) -> None:
+    """Refuse a CCCD that another (live) person of the commune already has, or that appears twice in one
+    batch. ``items``: (field name for the error, citizen id, the person's own id when updating)."""
+    wanted = [(f, c, own) for f, c, own in items if c]
+    if not wanted:
+        return
+    errors = Errors()
+    seen: dict[str, str] = {}
+    for f, cid, _ in wanted:
+        assert cid is not None
+        if cid in seen:
+            errors.add(
+                ValidationError(
+                    field=f,
+                    code="citizen_id.duplicate",
+                    message_vi=f"Số CCCD ********{cid[-4:]} bị nhập hai lần ({seen[cid]} và {f}).",
+                    message_en=f"Citizen ID ********{cid[-4:]} is entered twice ({seen[cid]} and {f}).",
+                )
+            )
+        seen.setdefault(cid, f)
+    uow.flush()
+    owners: dict[str, tuple[str, str]] = {}
+    ids = list(seen)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for cid, pid, name in uow.conn.exec_driver_sql(
+            f"SELECT citizen_id, id, full_name FROM person WHERE citizen_id IN ({','.join('?' * len(chunk))})"
+            " AND deleted = 0",
+            tuple(chunk),
+        ):
+            owners[cid] = (pid, name)
+    for f, cid, own in wanted:
+        assert cid is not None
+        owner = owners.get(cid)
+        if owner is not None and owner[0] != own:
+            errors.add(
+                ValidationError(
+                    field=f,
+                    code="citizen_id.duplicate",
+                    message_vi=f"Số CCCD ********{cid[-4:]} đã có trong hồ sơ của {owner[1]}.",
+                    message_en=f"Citizen ID ********{cid[-4:]} already belongs to {owner[1]}.",
+                )
+            )
+    errors.raise_if_any()
 
 
 def _person(uow: UnitOfWork, person_id: str) -> dict[str, Any]:

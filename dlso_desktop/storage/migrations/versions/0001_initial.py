@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 18:00:46.822019
+Create Date: 2026-11-23 18:04:53.513166
 """
 from collections.abc import Sequence
 
@@ -227,6 +227,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.create_index('ix_person_citizen_id', ['citizen_id'], unique=False, sqlite_where=sa.text('citizen_id IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_person_household_id'), ['household_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_person_sort_key'), ['sort_key'], unique=False)
 
@@ -545,6 +546,7 @@ def downgrade() -> None:
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_person_sort_key'))
         batch_op.drop_index(batch_op.f('ix_person_household_id'))
+        batch_op.drop_index('ix_person_citizen_id', sqlite_where=sa.text('citizen_id IS NOT NULL'))
 
     op.drop_table('person')
     with op.batch_alter_table('training_session', schema=None) as batch_op:
