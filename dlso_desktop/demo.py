@@ -314,6 +314,7 @@ class _People:
         self.rng = rng
         self.ref = ref
         self.urban = commune_kind == "phuong"
+        self.cccds: set[str] = set()  # a citizen ID belongs to one person: never issue one twice
 
     # -- villages ----------------------------------------------------------------------------------------
 
@@ -631,7 +632,11 @@ class _People:
         rng = self.rng
         province = (_CCCD_PROVINCE_KINH if group == KINH else _CCCD_PROVINCE_MINORITY)(rng)
         century_sex = 2 * ((year - 1900) // 100) + (1 if sex == FEMALE else 0)
-        return f"{province}{century_sex}{year % 100:02d}{rng.randrange(1_000_000):06d}"
+        while True:
+            cccd = f"{province}{century_sex}{year % 100:02d}{rng.randrange(1_000_000):06d}"
+            if cccd not in self.cccds:
+                self.cccds.add(cccd)
+                return cccd
 
     def _phone(self) -> str:
         rng = self.rng

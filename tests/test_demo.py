@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -401,3 +402,10 @@ def test_zero_households_and_bad_arguments(tmp_path: Path) -> None:
         assert Services(db).admin.stats()["village"] == 0
     finally:
         db.close()
+
+
+def test_citizen_ids_are_never_repeated(tmp_path: Path) -> None:
+    # small birth-year buckets make repeats likely if the generator drew serials without remembering them
+    people = demo._People(random.Random(3), date(2026, 10, 1), "xa")
+    drawn = [people._cccd(demo.KINH, "male", 1990) for _ in range(20_000)]
+    assert len(set(drawn)) == len(drawn)
