@@ -59,6 +59,7 @@ def median(values: list[float]) -> float:
 def person_inputs(n: int, seed: int = 7) -> list[PersonInput]:
     rng = random.Random(seed)
     out = []
+    cccds: set[str] = set()
     for _ in range(n):
         female = rng.random() < 0.5
         if rng.random() < 0.7:
@@ -66,18 +67,19 @@ def person_inputs(n: int, seed: int = 7) -> list[PersonInput]:
         else:
             name = f"{'H’' if female else 'Y '}{rng.choice(EDE_GIVEN)} {rng.choice(EDE_CLAN)}"
         year = rng.randint(1945, 2007)
+        cccd = None
+        if rng.random() < 0.6:  # a citizen ID belongs to one person
+            century_sex = (1 if female else 0) if year < 2000 else (3 if female else 2)
+            while cccd is None or cccd in cccds:
+                cccd = f"066{century_sex}{year % 100:02d}{rng.randint(0, 999_999):06d}"
+            cccds.add(cccd)
         out.append(
             PersonInput(
                 full_name=name,
                 sex="female" if female else "male",
                 birth_date=date(year, rng.randint(1, 12), rng.randint(1, 28)),
                 phone=rng.choice(PREFIXES) + f"{rng.randint(0, 9_999_999):07d}" if rng.random() < 0.7 else None,
-                citizen_id=(
-                    f"066{(1 if female else 0) if year < 2000 else (3 if female else 2)}{year % 100:02d}"
-                    f"{rng.randint(0, 999_999):06d}"
-                )
-                if rng.random() < 0.6
-                else None,
+                citizen_id=cccd,
                 vneid_level=rng.choice(["none", "level1", "level2", None]),
                 has_smartphone=rng.random() < 0.8,
             )

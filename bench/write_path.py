@@ -18,7 +18,7 @@ N = 50_000
 BATCH = 5_000
 
 
-def run(n: int = N, rounds: int = 3) -> None:
+def run(n: int = N, rounds: int = 5) -> None:
     """Baseline and services alternate for ``rounds`` rounds on fresh databases; medians are reported."""
     inputs = person_inputs(n)
     table = SQLModel.metadata.tables["person"]

@@ -221,7 +221,7 @@ class Household(SyncedRow, table=True):
     #: derived Vietnamese sort key of the head's name (local, recomputed from head_name)
     sort_key: str = Field(default="", index=True)
     #: local: rowid of this household's search document
-    search_rowid: int | None = None
+    search_rowid: int | None = Field(default=None, unique=True)
 
 
 class Person(SyncedRow, table=True):
@@ -254,7 +254,7 @@ class Person(SyncedRow, table=True):
     #: derived (local): Vietnamese sort key of the name
     sort_key: str = Field(default="", index=True)
     #: local: rowid of this person's search document
-    search_rowid: int | None = None
+    search_rowid: int | None = Field(default=None, unique=True)
 
 
 class TrainingSession(SyncedRow, table=True):

@@ -60,6 +60,8 @@ def nfc(s: str) -> str:
 
 def clean_text(s: str) -> str:
     """Store-side normaliser for names/addresses: NFC, one space between words, straight apostrophes."""
+    if not s:
+        return ""
     out = " ".join(nfc(s).translate(_CLEAN_TABLE).split())
     return nfc(out)  # dropping a control char can leave a composable pair behind
 

@@ -184,7 +184,7 @@ def test_check(ready: Cli) -> None:
 def test_check_finds_a_damaged_search_index(ready: Cli, tmp_path: Path) -> None:
     assert ready("import", str(write_jsonl(tmp_path / "ho.jsonl", GOOD))) == 0
     raw = sqlite3.connect(ready.db_path)
-    raw.execute("DELETE FROM search_doc_person WHERE rowid = (SELECT min(rowid) FROM search_doc_person)")
+    raw.execute("UPDATE person SET search_rowid = NULL WHERE rowid = (SELECT min(rowid) FROM person)")
     raw.commit()
     raw.close()
     assert ready("check") == 1

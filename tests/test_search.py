@@ -275,3 +275,29 @@ def test_a_name_of_exactly_the_query_words_comes_first(services: Services) -> No
     exact = person(services, "Nguyễn Thị Hoa")
     assert people(services, "nguyen thi hoa")[:2] == [exact, longer]
     assert people(services, "hoa")[:2] == [longer, exact]  # no exact name: plain Vietnamese order
+
+
+def test_a_new_document_format_reindexes_on_open(services: Services, village: VillageView) -> None:
+    from dlso_desktop.storage.store import open_database
+
+    db = services.ctx.db
+    hh = services.households.create(
+        HouseholdInput(village.id, address="Số 7", members=[PersonInput("Y Mek Ê Nuôl", relationship="head")])
+    )
+    gone = person(services, "Trần Văn Xóa")
+    services.persons.delete(gone)
+    with db.engine.connect() as conn:  # as if indexed by an older app: documents of another format
+        conn.exec_driver_sql("UPDATE meta SET value = 'old' WHERE key = 'search_doc_version'")
+        for fts in ("fts_person", "fts_person_ids", "fts_household", "fts_household_ids"):
+            conn.exec_driver_sql(f"INSERT INTO {fts} ({fts}) VALUES ('delete-all')")
+        conn.commit()
+    assert people(services, "mek") == []
+    again = open_database(db.path)
+    try:
+        svc = Services(again)
+        assert people(svc, "mek") == [hh.members[0].id]
+        assert [h.id for h in svc.search.search("so 7", kinds=("household",))] == [hh.household.id]
+        assert people(svc, "xoa") == []  # deleted records stay out
+        assert svc.admin.check().ok
+    finally:
+        again.close()

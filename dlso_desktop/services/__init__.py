@@ -42,10 +42,10 @@ class SearchService:
                 marks = ",".join("?" * len(tiers))
                 if kind == "person":
                     rows = conn.exec_driver_sql(
-                        "SELECT p.id, p.full_name, p.birth_year, p.phone, p.sort_key, d.rowid,"
-                        " h.address, v.name FROM search_doc_person d JOIN person p ON p.id = d.entity_id"
+                        "SELECT p.id, p.full_name, p.birth_year, p.phone, p.sort_key, p.search_rowid,"
+                        " h.address, v.name FROM person p"
                         " LEFT JOIN household h ON h.id = p.household_id LEFT JOIN village v ON v.id = h.village_id"
-                        f" WHERE d.rowid IN ({marks}) AND p.deleted = 0",
+                        f" WHERE p.search_rowid IN ({marks}) AND p.deleted = 0",
                         tuple(tiers),
                     ).all()
                     for pid, name, year, phone, key, rowid, _addr, village in rows:
@@ -55,9 +55,9 @@ class SearchService:
                         hits.append((tiers[rowid], key, SearchHit("person", pid, name, detail, tiers[rowid])))
                 else:
                     rows = conn.exec_driver_sql(
-                        "SELECT h.id, h.head_name, h.address, h.sort_key, d.rowid, v.name FROM search_doc_household d"
-                        " JOIN household h ON h.id = d.entity_id JOIN village v ON v.id = h.village_id"
-                        f" WHERE d.rowid IN ({marks}) AND h.deleted = 0",
+                        "SELECT h.id, h.head_name, h.address, h.sort_key, h.search_rowid, v.name FROM household h"
+                        " JOIN village v ON v.id = h.village_id"
+                        f" WHERE h.search_rowid IN ({marks}) AND h.deleted = 0",
                         tuple(tiers),
                     ).all()
                     for hid, head, addr, key, rowid, village in rows:
@@ -257,12 +257,14 @@ class AdminService:
                         conn.exec_driver_sql(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
                     except Exception as exc:  # the FTS index disagrees with its documents
                         problems.append(f"search index {fts}: {exc}")
-                live = conn.exec_driver_sql(
-                    f"SELECT count(*) FROM {kind} WHERE deleted = 0 AND search_rowid IS NOT NULL"
+                missing = conn.exec_driver_sql(
+                    f"SELECT count(*) FROM {kind} WHERE deleted = 0 AND search_rowid IS NULL"
                 ).scalar()
-                docs = conn.exec_driver_sql(f"SELECT count(*) FROM search_doc_{kind}").scalar()
-                if live != docs:
-                    problems.append(f"search index {kind}: {docs} documents for {live} records")
+                if missing:
+                    problems.append(f"search index {kind}: {missing} records are not indexed")
+            version = conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'search_doc_version'").scalar()
+            if version != search_index.SEARCH_DOC_VERSION:
+                problems.append(f"search index built with document version {version}")
         if rev != schema.HEAD:
             problems.append(f"schema revision {rev} is not {schema.HEAD}")
         return CheckReport(not problems, rev, schema.SCHEMA_VERSION, tuple(problems))

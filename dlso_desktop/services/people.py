@@ -224,7 +224,7 @@ class VillageService:
             clean, new_kind = self._validate(name, kind or current["kind"])
             self._duplicate_check(uow, clean, except_id=village_id)
             uow.update("village", current, {"name": clean, "kind": new_kind})
-            uow.reindex_village(village_id, clean)
+            uow.reindex_village(village_id, current["name"], clean)
             row = uow.get("village", village_id)
             uow.commit()
         assert row is not None

@@ -2,13 +2,14 @@
 
 Design (docs/ARCHITECTURE.md, "Search"):
 
-* Each searchable entity has a document row (``search_doc_person`` / ``search_doc_household``) holding its
-  id and its *folded* text (lowercase, no tones or diacritics, đ -> d, apostrophes removed) split in
-  columns: ``given`` (the given name: what people are sorted and mostly searched by), ``name`` (the rest of
-  the name), ``place`` (households: address and village) and ``ids`` (the phone number, the number without
-  its 0, its last 6 and last 4 digits; the last four digits of the citizen ID).
-* An FTS5 index with external content over each document table (``detail=column``, prefix indexes 1-3)
-  answers token and prefix queries.
+* Each searchable record has a *document*: its folded text (lowercase, no tones or diacritics, đ -> d,
+  apostrophes removed) in columns ``given`` (the given name: what people are sorted and mostly searched by),
+  ``name`` (the rest of the name), ``place`` (households: address and village) and ``ids`` (the phone number,
+  its last 6 and last 4 digits; the last four digits of the citizen ID).
+* Two contentless FTS5 indexes per kind: words (``detail=column``, prefix indexes 1-3) and numbers
+  (``detail=none``). They keep no copy of the documents: a document is recomputed from the record when it
+  must be taken out, and the record's ``search_rowid`` maps a match back to it. ``SEARCH_DOC_VERSION``
+  re-indexes a database once when the document format changes.
 * The document's rowid is chosen so that **rowid order is Vietnamese name order**: its high 42 bits encode
   the first six primary weights of the row's Vietnamese sort key, the low 20 bits are random. FTS5
   returns matches in rowid order, so ``LIMIT 50`` stops after fifty matches instead of ranking every
@@ -18,7 +19,7 @@ Design (docs/ARCHITECTURE.md, "Search"):
 """
 
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -29,20 +30,20 @@ from dlso_desktop.text import fold, guess_name_order
 
 KINDS = ("person", "household")
 
+#: Bump when what goes into a document changes: opening a database indexed with another version rebuilds
+#: the index (documents are recomputed from the records; nothing else holds them).
+SEARCH_DOC_VERSION = "1"
+
 #: DDL run by the initial migration (and only there).
 SEARCH_DDL: tuple[str, ...] = (
-    "CREATE TABLE search_doc_person (rowid INTEGER PRIMARY KEY, entity_id TEXT NOT NULL, given TEXT NOT NULL,"
-    " name TEXT NOT NULL, ids TEXT NOT NULL)",
-    "CREATE VIRTUAL TABLE fts_person USING fts5(given, name, content='search_doc_person',"
-    " content_rowid='rowid', detail=column, prefix='1 2 3', tokenize='unicode61 remove_diacritics 0')",
-    "CREATE VIRTUAL TABLE fts_person_ids USING fts5(ids, content='search_doc_person', content_rowid='rowid',"
-    " detail=none, tokenize='unicode61 remove_diacritics 0')",
-    "CREATE TABLE search_doc_household (rowid INTEGER PRIMARY KEY, entity_id TEXT NOT NULL,"
-    " given TEXT NOT NULL, name TEXT NOT NULL, place TEXT NOT NULL, ids TEXT NOT NULL)",
-    "CREATE VIRTUAL TABLE fts_household USING fts5(given, name, place, content='search_doc_household',"
-    " content_rowid='rowid', detail=column, prefix='1 2 3', tokenize='unicode61 remove_diacritics 0')",
-    "CREATE VIRTUAL TABLE fts_household_ids USING fts5(ids, content='search_doc_household',"
-    " content_rowid='rowid', detail=none, tokenize='unicode61 remove_diacritics 0')",
+    "CREATE VIRTUAL TABLE fts_person USING fts5(given, name, content='', detail=column, prefix='1 2 3',"
+    " tokenize='unicode61 remove_diacritics 0')",
+    "CREATE VIRTUAL TABLE fts_person_ids USING fts5(ids, content='', detail=none,"
+    " tokenize='unicode61 remove_diacritics 0')",
+    "CREATE VIRTUAL TABLE fts_household USING fts5(given, name, place, content='', detail=column,"
+    " prefix='1 2 3', tokenize='unicode61 remove_diacritics 0')",
+    "CREATE VIRTUAL TABLE fts_household_ids USING fts5(ids, content='', detail=none,"
+    " tokenize='unicode61 remove_diacritics 0')",
 )
 
 _COLUMNS: dict[str, tuple[str, ...]] = {
@@ -109,9 +110,11 @@ def phone_tokens(phone: str | None) -> list[str]:
     """
     if not phone:
         return []
-    digits = "".join(c for c in phone if c.isdigit())
+    digits = phone if phone.isdigit() else "".join(c for c in phone if c.isdigit())
     n = len(digits)
-    return [digits[n - k :] for k in sorted({k for k in (n, 6, 4) if 4 <= k <= n}, reverse=True)]
+    if n < 4:
+        return []
+    return [digits, digits[-6:], digits[-4:]] if n > 6 else [digits] if n == 4 else [digits, digits[-4:]]
 
 
 def person_doc(row: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -150,7 +153,7 @@ class SearchIndex:
                 taken.update(
                     r[0]
                     for r in self.conn.exec_driver_sql(
-                        f"SELECT rowid FROM search_doc_{kind} WHERE rowid IN ({marks})", tuple(chunk)
+                        f"SELECT search_rowid FROM {kind} WHERE search_rowid IN ({marks})", tuple(chunk)
                     )
                 )
             clash.extend(i for i, r in enumerate(out) if r in taken)
@@ -159,53 +162,69 @@ class SearchIndex:
             for i in set(clash):
                 out[i] = (prefixes[i] << bits) | self.rng.getrandbits(bits)
 
-    def add(
-        self, kind: str, entity_ids: Sequence[str], sort_keys: Sequence[str], docs: Sequence[tuple[str, ...]]
-    ) -> list[int]:
-        """Index new entities; returns their document rowids (store them on the entity rows)."""
+    def add(self, kind: str, sort_keys: Sequence[str], docs: Sequence[tuple[str, ...]]) -> list[int]:
+        """Index new entities; returns their document rowids (the caller stores them as ``search_rowid``)."""
         if not docs:
             return []
         rowids = self._new_rowids(kind, [order_prefix(k) for k in sort_keys])
-        cols = _COLUMNS[kind]
         words = _WORD_COLUMNS[kind]
         # FTS5 takes rows in rowid order about twice as fast as in random order
-        rows = sorted(zip(rowids, entity_ids, docs, strict=True))
-        self.conn.exec_driver_sql(
-            f"INSERT INTO search_doc_{kind} (rowid, entity_id, {', '.join(cols)}) VALUES (?, ?{', ?' * len(cols)})",
-            [(r, e, *d) for r, e, d in rows],
-        )
+        rows = sorted(zip(rowids, docs, strict=True))
         self.conn.exec_driver_sql(
             f"INSERT INTO fts_{kind} (rowid, {', '.join(words)}) VALUES (?{', ?' * len(words)})",
-            [(r, *d[:-1]) for r, _, d in rows],
+            [(r, *d[:-1]) for r, d in rows],
         )
         self.conn.exec_driver_sql(
-            f"INSERT INTO fts_{kind}_ids (rowid, ids) VALUES (?, ?)", [(r, d[-1]) for r, _, d in rows]
+            f"INSERT INTO fts_{kind}_ids (rowid, ids) VALUES (?, ?)", [(r, d[-1]) for r, d in rows]
         )
         return rowids
 
-    def remove(self, kind: str, rowids: Iterable[int]) -> None:
-        cols = _COLUMNS[kind]
+    def remove(self, kind: str, rowid: int, doc: tuple[str, ...]) -> None:
+        """Take a document out of the index; ``doc`` is the document it was indexed with (contentless FTS5
+        keeps no copy: the caller recomputes it from the record as it was)."""
         words = _WORD_COLUMNS[kind]
-        for rowid in list(rowids):
-            old = self.conn.exec_driver_sql(
-                f"SELECT {', '.join(cols)} FROM search_doc_{kind} WHERE rowid = ?", (rowid,)
-            ).first()
-            if old is None:
-                continue
-            self.conn.exec_driver_sql(
-                f"INSERT INTO fts_{kind} (fts_{kind}, rowid, {', '.join(words)})"
-                f" VALUES ('delete', ?{', ?' * len(words)})",
-                (rowid, *old[:-1]),
-            )
-            self.conn.exec_driver_sql(
-                f"INSERT INTO fts_{kind}_ids (fts_{kind}_ids, rowid, ids) VALUES ('delete', ?, ?)", (rowid, old[-1])
-            )
-            self.conn.exec_driver_sql(f"DELETE FROM search_doc_{kind} WHERE rowid = ?", (rowid,))
+        self.conn.exec_driver_sql(
+            f"INSERT INTO fts_{kind} (fts_{kind}, rowid, {', '.join(words)}) VALUES ('delete', ?{', ?' * len(words)})",
+            (rowid, *doc[:-1]),
+        )
+        self.conn.exec_driver_sql(
+            f"INSERT INTO fts_{kind}_ids (fts_{kind}_ids, rowid, ids) VALUES ('delete', ?, ?)", (rowid, doc[-1])
+        )
 
-    def replace(self, kind: str, old_rowid: int | None, entity_id: str, sort_key: str, doc: tuple[str, ...]) -> int:
-        if old_rowid is not None:
-            self.remove(kind, [old_rowid])
-        return self.add(kind, [entity_id], [sort_key], [doc])[0]
+    def replace(self, kind: str, old: tuple[int, tuple[str, ...]] | None, sort_key: str, doc: tuple[str, ...]) -> int:
+        if old is not None:
+            self.remove(kind, *old)
+        return self.add(kind, [sort_key], [doc])[0]
+
+
+def rebuild(conn: Connection) -> int:
+    """Re-index every live person and household from the records (after a document-format change)."""
+    index = SearchIndex(conn)
+    villages: dict[str, str] = {str(k): str(v) for k, v in conn.exec_driver_sql("SELECT id, name FROM village")}
+    total = 0
+    for kind in KINDS:
+        for fts in (f"fts_{kind}", f"fts_{kind}_ids"):
+            conn.exec_driver_sql(f"INSERT INTO {fts} ({fts}) VALUES ('delete-all')")
+        conn.exec_driver_sql(f"UPDATE {kind} SET search_rowid = NULL")
+        rows = [dict(r) for r in conn.exec_driver_sql(f"SELECT * FROM {kind} WHERE deleted = 0").mappings()]
+        for start in range(0, len(rows), 5000):
+            chunk = rows[start : start + 5000]
+            docs = [
+                person_doc(r) if kind == "person" else household_doc(r, str(villages.get(r["village_id"], "")))
+                for r in chunk
+            ]
+            rowids = index.add(kind, [r["sort_key"] for r in chunk], docs)
+            conn.exec_driver_sql(
+                f"UPDATE {kind} SET search_rowid = ? WHERE id = ?",
+                [(n, r["id"]) for n, r in zip(rowids, chunk, strict=True)],
+            )
+            total += len(chunk)
+    conn.exec_driver_sql(
+        "INSERT INTO meta (key, value) VALUES ('search_doc_version', ?)"
+        " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (SEARCH_DOC_VERSION,),
+    )
+    return total
 
 
 # ---------------------------------------------------------------------------------------------------------

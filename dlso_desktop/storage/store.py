@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine
 
 from dlso_desktop import admin_units, catalogue
 from dlso_desktop.ids import new_id, utc_now
-from dlso_desktop.storage import schema
+from dlso_desktop.storage import schema, search
 from dlso_desktop.storage.db import (
     DatabaseError,
     OpenResult,
@@ -91,6 +91,7 @@ def _seed(conn: Connection, commune_code: int, device_id: str) -> None:
         "admin_units_version": admin_units.data_version(),
         "catalogue_version": catalogue.CATALOGUE_VERSION,
         "schema_version": schema.SCHEMA_VERSION,
+        "search_doc_version": search.SEARCH_DOC_VERSION,
     }
     conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES (?, ?)", [(k, str(v)) for k, v in facts.items()])
 
@@ -179,7 +180,15 @@ def open_database(path: Path) -> Database:
     engine = make_engine(path)
     try:
         opened = prepare_schema(path, engine, path.parent / "backups")
-        return Database(path, engine, opened)
+        db = Database(path, engine, opened)
+        if db.meta.get("search_doc_version") != search.SEARCH_DOC_VERSION:
+            # documents are recomputed from the records: a new document format re-indexes once, here
+            with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
+                conn.begin()
+                search.rebuild(conn)
+                conn.commit()
+            db.meta["search_doc_version"] = search.SEARCH_DOC_VERSION
+        return db
     except BaseException:
         engine.dispose()
         raise

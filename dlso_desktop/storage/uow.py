@@ -22,7 +22,7 @@ from sqlmodel import SQLModel
 from dlso_desktop import models
 from dlso_desktop.ids import new_id, utc_now
 from dlso_desktop.storage import schema
-from dlso_desktop.storage.search import SearchIndex, household_doc, person_doc
+from dlso_desktop.storage.search import SearchIndex, household_doc, order_prefix, person_doc
 from dlso_desktop.text import guess_name_order, person_sort_key
 
 FaultHook = Callable[[str], None]
@@ -66,8 +66,8 @@ _GETTERS: dict[str, Callable[[Mapping[str, Any]], tuple[Any, ...]]] = {
     name: operator.itemgetter(*cols) for name, cols in _COLUMNS.items()
 }
 #: tables whose changes go to the outbox, and the fields an insert op carries
-_INSERT_FIELDS: dict[str, tuple[str, ...]] = {
-    name: tuple(f for f in _SYNCED[name] if f != "deleted")
+_INSERT_FIELDS: dict[str, tuple[tuple[str, Any], ...]] = {
+    name: tuple((f, _DEFAULTS[name].get(f, _MISSING)) for f in _SYNCED[name] if f != "deleted")
     for name, spec in models.SYNC_REGISTRY.items()
     if spec.kind != "catalogue"
 }
@@ -158,9 +158,8 @@ class UnitOfWork:
         self._pending.inserts.setdefault(table, []).append(row)
         fields = _INSERT_FIELDS.get(table)
         if fields is not None:
-            defaults = _DEFAULTS[table]
             # a field left at its model default (None, "", False, 0) is implied by the op's schema version
-            changes = {f: v for f in fields if (v := row[f]) != defaults.get(f, _MISSING)}
+            changes = {f: v for f, default in fields if (v := row[f]) != default}
             self._queue_op(table, row["id"], "insert", changes, 0)
         self._queue_audit(action, table, row["id"], summary)
         return row
@@ -193,7 +192,7 @@ class UnitOfWork:
             sets["sort_key"] = person_sort_key(merged["name"], "given_first", None)
         if table in ("person", "household"):
             merged.update(sets)
-            sets["search_rowid"] = self._reindex(table, merged)
+            sets["search_rowid"] = self._reindex(table, current, merged)
         tbl = self._table(table)
         self.conn.execute(tbl.update().where(tbl.c.id == current["id"]).values(**sets))
         self._step("record")
@@ -207,14 +206,18 @@ class UnitOfWork:
         """Tombstone a row: it stays (and syncs) as deleted, so the delete never comes back."""
         self.flush()
         tbl = self._table(table)
-        self.conn.execute(
-            tbl.update()
-            .where(tbl.c.id == current["id"])
-            .values(deleted=True, updated_at=self.now, updated_by=self.user_id, updated_device=self.device_id)
-        )
+        sets: dict[str, Any] = {
+            "deleted": True,
+            "updated_at": self.now,
+            "updated_by": self.user_id,
+            "updated_device": self.device_id,
+        }
+        if table in ("person", "household"):
+            sets["search_rowid"] = None
+        self.conn.execute(tbl.update().where(tbl.c.id == current["id"]).values(**sets))
         self._step("record")
         if table in ("person", "household") and current.get("search_rowid") is not None:
-            self.search.remove(table, [current["search_rowid"]])
+            self.search.remove(table, current["search_rowid"], self._doc(table, current))
             self._step("search")
         self._queue_op(table, current["id"], "delete", {"deleted": [False, True]}, int(current.get("version") or 0))
         self._queue_audit("delete", table, current["id"], summary)
@@ -321,20 +324,19 @@ class UnitOfWork:
     def remember_village(self, village_id: str, name: str) -> None:
         self._village_names[village_id] = name
 
-    def reindex_village(self, village_id: str, name: str) -> None:
+    def reindex_village(self, village_id: str, old_name: str, new_name: str) -> None:
         """Re-index the households of a renamed village (their documents hold its name)."""
         self.flush()
-        self._village_names[village_id] = name
         rows = self.conn.exec_driver_sql(
             "SELECT id, head_name, address, phone, village_id, sort_key, search_rowid FROM household"
             " WHERE village_id = ? AND deleted = 0",
             (village_id,),
         ).mappings()
         for r in [dict(m) for m in rows]:
-            rowid = self.search.replace(
-                "household", r["search_rowid"], r["id"], r["sort_key"], self._doc("household", r)
-            )
+            old = None if r["search_rowid"] is None else (r["search_rowid"], household_doc(r, old_name))
+            rowid = self.search.replace("household", old, r["sort_key"], household_doc(r, new_name))
             self.conn.exec_driver_sql("UPDATE household SET search_rowid = ? WHERE id = ?", (rowid, r["id"]))
+        self._village_names[village_id] = new_name
         self._step("search")
 
     def _doc(self, table: str, row: Mapping[str, Any]) -> tuple[str, ...]:
@@ -344,18 +346,21 @@ class UnitOfWork:
 
     def _index_new(self, table: str, rows: list[dict[str, Any]]) -> None:
         live = [r for r in rows if not r.get("deleted")]
-        rowids = self.search.add(
-            table, [r["id"] for r in live], [r["sort_key"] for r in live], [self._doc(table, r) for r in live]
-        )
+        rowids = self.search.add(table, [r["sort_key"] for r in live], [self._doc(table, r) for r in live])
         for row, rowid in zip(live, rowids, strict=True):
             row["search_rowid"] = rowid
 
-    def _reindex(self, table: str, row: Mapping[str, Any]) -> int | None:
-        old = row.get("search_rowid")
+    def _reindex(self, table: str, current: Mapping[str, Any], row: Mapping[str, Any]) -> int | None:
+        """The row's new search rowid; its document is replaced only when what is indexed changed."""
+        old_rowid = current.get("search_rowid")
+        old = None if old_rowid is None else (old_rowid, self._doc(table, current))
         if row.get("deleted"):
             if old is not None:
-                self.search.remove(table, [old])
+                self.search.remove(table, *old)
             return None
-        rowid = self.search.replace(table, old, row["id"], row["sort_key"], self._doc(table, row))
+        doc = self._doc(table, row)
+        if old is not None and old[1] == doc and order_prefix(current["sort_key"]) == order_prefix(row["sort_key"]):
+            return old_rowid  # e.g. a visit changed only digital-status fields
+        rowid = self.search.replace(table, old, row["sort_key"], doc)
         self._step("search")
         return rowid
