@@ -20,7 +20,7 @@ from dlso_desktop.text import fold
 
 BENCH_DIR = Path(__file__).resolve().parent.parent / "bench-data"
 HOUSEHOLDS = 250_000  # about 1,000,000 persons
-DB_VERSION = "v5"
+DB_VERSION = "v6"
 
 
 def big_database(households: int = HOUSEHOLDS) -> Path:

@@ -69,6 +69,7 @@ def run(n: int = N, rounds: int = 5) -> None:
         per_person_us=round(t_svc / n * 1e6, 1),
         services_s=[round(t, 3) for t in svc_times],
         baseline_s=[round(t, 3) for t in base_times],
+        round_ratios_median=round(median([a / b for a, b in zip(svc_times, base_times, strict=True)]), 3),
     )
 
 

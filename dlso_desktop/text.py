@@ -51,6 +51,8 @@ _CLEAN_TABLE: Final[dict[int, str | None]] = {
     # C0/C1 control characters that are not whitespace (whitespace is collapsed afterwards).
     **{cp: None for cp in (*range(0x20), *range(0x7F, 0xA0)) if not chr(cp).isspace()},
 }
+#: Whether a string holds anything _CLEAN_TABLE changes (most names do not: skip the per-character pass).
+_NEEDS_CLEAN: Final = re.compile("[" + "".join(re.escape(chr(cp)) for cp in _CLEAN_TABLE) + "]")
 
 
 def nfc(s: str) -> str:
@@ -62,7 +64,10 @@ def clean_text(s: str) -> str:
     """Store-side normaliser for names/addresses: NFC, one space between words, straight apostrophes."""
     if not s:
         return ""
-    out = " ".join(nfc(s).translate(_CLEAN_TABLE).split())
+    t = nfc(s)
+    if _NEEDS_CLEAN.search(t) is None:
+        return " ".join(t.split())
+    out = " ".join(t.translate(_CLEAN_TABLE).split())
     return nfc(out)  # dropping a control char can leave a composable pair behind
 
 

@@ -10,6 +10,7 @@ rolls everything back.
 """
 
 import json
+import json.encoder as json_encoder
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -97,10 +98,20 @@ def _json_default(value: object) -> str:
 
 
 _ENCODER = json.JSONEncoder(default=_json_default, ensure_ascii=False, separators=(",", ":"))
+# JSONEncoder.encode builds a new C encoder on every call; an outbox op per row makes that add up
+_MAKE_C_ENCODER: Any = getattr(json_encoder, "c_make_encoder", None)  # absent on interpreters without _json
+_C_ENCODE: Any = (
+    _MAKE_C_ENCODER(None, _json_default, json_encoder.encode_basestring, None, ":", ",", False, False, True)
+    if _MAKE_C_ENCODER is not None
+    else None
+)
 
 
 def dumps(value: object) -> str:
-    return _ENCODER.encode(value)
+    """Compact JSON (UTF-8 text kept as is, dates as ISO strings), as ``_ENCODER.encode`` would write it."""
+    if _C_ENCODE is None or not isinstance(value, dict):
+        return _ENCODER.encode(value)
+    return "".join(_C_ENCODE(value, 0))
 
 
 @dataclass(slots=True)
@@ -132,6 +143,7 @@ class UnitOfWork:
         self._fault = fault_hook
         self._pending = _Pending({}, [], [])
         self._village_names: dict[str, str] = {}
+        self._bases: dict[str, dict[str, Any]] = {}
         self.counts: dict[str, int] = {}
 
     # -- writes ----------------------------------------------------------------------------------------
@@ -140,15 +152,12 @@ class UnitOfWork:
         self, table: str, values: Mapping[str, Any], *, action: str = "create", summary: str = ""
     ) -> dict[str, Any]:
         """Queue a new row; returns it complete (id and metadata filled)."""
-        row = dict(_DEFAULTS[table])
-        row.update(values)
-        row.setdefault("id", new_id())
-        if "commune_code" in _COLUMNS[table]:
-            row.setdefault("commune_code", self.commune_code)
-        if "created_at" in _COLUMNS[table]:
-            row["created_at"] = row["updated_at"] = self.now
-            row["created_by"] = row["updated_by"] = self.user_id
-            row["created_device"] = row["updated_device"] = self.device_id
+        base = self._bases.get(table)
+        if base is None:
+            base = self._bases[table] = self._base_row(table)
+        row = {**base, **values}
+        if "id" not in values:
+            row["id"] = new_id()
         if table == "person":
             row["sort_key"] = person_sort_key(row["full_name"], row["name_order"], row.get("sort_name"))
         elif table == "household":
@@ -221,6 +230,17 @@ class UnitOfWork:
             self._step("search")
         self._queue_op(table, current["id"], "delete", {"deleted": [False, True]}, int(current.get("version") or 0))
         self._queue_audit("delete", table, current["id"], summary)
+
+    def _base_row(self, table: str) -> dict[str, Any]:
+        """Defaults and this unit's metadata: what every new row of ``table`` starts from."""
+        base = dict(_DEFAULTS[table])
+        if "commune_code" in _COLUMNS[table]:
+            base["commune_code"] = self.commune_code
+        if "created_at" in _COLUMNS[table]:
+            base["created_at"] = base["updated_at"] = self.now
+            base["created_by"] = base["updated_by"] = self.user_id
+            base["created_device"] = base["updated_device"] = self.device_id
+        return base
 
     # -- reads inside the transaction -----------------------------------------------------------------
 
