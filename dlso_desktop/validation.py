@@ -84,8 +84,9 @@ def normalize_phone(raw: str, field: str = "phone") -> tuple[str, str | None]:
     s = _PHONE_JUNK.sub("", unicodedata.normalize("NFKC", raw))
     if not s:
         raise ValidationError(field, "Vui lòng nhập số điện thoại.", "Please enter a phone number.", "phone.required")
-    for intl in ("+84", "0084", "84"):
-        if s.startswith(intl) and (intl != "84" or len(s) in (11, 12)):
+    # country code only where the length says so: "0084…" could also be a 10-digit number starting 008
+    for intl, lengths in (("+84", None), ("0084", (13, 14)), ("84", (11, 12))):
+        if s.startswith(intl) and (lengths is None or len(s) in lengths):
             s = "0" + s[len(intl) :].removeprefix("0")
             break
     if s.isascii() and s.isdigit() and s.startswith("0"):

@@ -266,3 +266,9 @@ def test_require_text() -> None:
     assert exc.value.code == "text.too_long"
     assert str(exc.value) == "Ghi chú không được dài quá 10 ký tự."
     assert require_text("a" * 10, field="note", label_vi="ghi chú", label_en="note", max_len=10) == "a" * 10
+
+
+def test_a_ten_digit_number_starting_0084_is_not_a_country_code() -> None:
+    number, _warning = normalize_phone("0084000000")
+    assert number == "0084000000"
+    assert normalize_phone("0084 905 123 456")[0] == "0905123456"
