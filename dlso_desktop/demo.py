@@ -34,6 +34,7 @@ from typing import Any, Final
 
 from dlso_desktop import admin_units, catalogue
 from dlso_desktop.models import (
+    DIGITAL_STATUS_FIELDS,
     ActionKind,
     AssessmentResult,
     Internet,
@@ -767,15 +768,6 @@ _ACTION_EFFECT: Final[dict[str, tuple[str, object] | None]] = {
 }
 _ACTIONS_PER_VISIT: Final = _Pick([("0", 20), ("1", 35), ("2", 30), ("3", 15)])
 _FOLLOW_UPS_PER_VISIT: Final = _Pick([("0", 35), ("1", 45), ("2", 20)])
-_STATUS: Final = (
-    "vneid_level",
-    "skills_confirmed",
-    "has_smartphone",
-    "has_bank_account",
-    "has_public_service_account",
-    "has_digital_signature",
-    "has_daklak_app",
-)
 
 
 class _Activity:
@@ -838,7 +830,7 @@ class _Activity:
         adults = [p for p, age in members if age >= 18]
         present = [p for i, p in enumerate(adults) if i == 0 or rng.random() < 0.8]
         absent = len(present) < len(adults)
-        findings: dict[str, dict[str, Any]] = {p.id: {k: getattr(p, k) for k in _STATUS} for p in present}
+        findings: dict[str, dict[str, Any]] = {p.id: {k: getattr(p, k) for k in DIGITAL_STATUS_FIELDS} for p in present}
         candidates: list[tuple[str, str | None]] = []
         for p in present:
             f = findings[p.id]

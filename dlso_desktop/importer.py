@@ -16,7 +16,13 @@ from typing import Any
 
 from dlso_desktop.services import Services
 from dlso_desktop.services.base import Errors
-from dlso_desktop.services.people import HouseholdInput, PersonInput, person_values
+from dlso_desktop.services.people import (
+    HouseholdInput,
+    PersonInput,
+    already_imported,
+    duplicate_citizen_id,
+    person_values,
+)
 from dlso_desktop.text import clean_text, parse_date_vn
 from dlso_desktop.validation import ValidationError
 
@@ -222,13 +228,7 @@ def import_jsonl(services: Services, path: Path, *, skip_invalid: bool = False) 
     source_key = "import:" + hashlib.sha256(path.read_bytes()).hexdigest()
     done_at = services.households.imported_at(source_key)
     if done_at is not None:
-        raise ValidationError(
-            field="file",
-            code="file.already_imported",
-            message_vi=f"Tệp này đã được nhập lúc {done_at}; nhập lại sẽ tạo hộ trùng lặp.",
-            message_en=f"This file was already imported at {done_at}; importing it again would duplicate "
-            "its households.",
-        )
+        raise already_imported(done_at)
     errors: list[LineError] = []
     good: list[tuple[int, str, str, HouseholdInput]] = []
     bad_lines: dict[int, str] = {}
@@ -279,23 +279,14 @@ def import_jsonl(services: Services, path: Path, *, skip_invalid: bool = False) 
             if not cid:
                 continue
             if cid in owners:
-                dup_errors.append(
-                    LineError(
-                        number,
-                        f"members.{j}.citizen_id",
-                        f"Số CCCD ********{cid[-4:]} đã có trong hồ sơ của {owners[cid]}.",
-                        f"Citizen ID ********{cid[-4:]} already belongs to {owners[cid]}.",
-                    )
-                )
+                err = duplicate_citizen_id(f"members.{j}.citizen_id", cid, owners[cid])
             elif first_line.setdefault(cid, number) != number:
-                dup_errors.append(
-                    LineError(
-                        number,
-                        f"members.{j}.citizen_id",
-                        f"Số CCCD ********{cid[-4:]} đã có ở dòng {first_line[cid]}.",
-                        f"Citizen ID ********{cid[-4:]} is already on line {first_line[cid]}.",
-                    )
-                )
+                err = duplicate_citizen_id(f"members.{j}.citizen_id", cid, "")
+                err.message_vi = f"Số CCCD ********{cid[-4:]} đã có ở dòng {first_line[cid]}."
+                err.message_en = f"Citizen ID ********{cid[-4:]} is already on line {first_line[cid]}."
+            else:
+                continue
+            dup_errors.append(LineError(number, err.field, err.message_vi, err.message_en))
         if dup_errors:
             errors.extend(dup_errors)
             bad_lines[number] = raw_lines[number]

@@ -105,6 +105,18 @@ class Portal(StrEnum):
     OTHER = "other"
 
 
+#: The digital-status checklist of a person (PRODUCT.md), found at each visit and kept on the person.
+DIGITAL_STATUS_FIELDS: tuple[str, ...] = (
+    "vneid_level",
+    "skills_confirmed",
+    "has_smartphone",
+    "has_bank_account",
+    "has_public_service_account",
+    "has_digital_signature",
+    "has_daklak_app",
+)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Column mixins
 

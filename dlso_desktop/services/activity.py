@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from dlso_desktop.models import (
+    DIGITAL_STATUS_FIELDS,
     SUBMISSION_STATUS_RANK,
     ActionKind,
     AssessmentResult,
@@ -35,15 +36,6 @@ from dlso_desktop.storage.uow import UnitOfWork
 from dlso_desktop.text import clean_text
 from dlso_desktop.validation import ValidationError, require_text, validate_not_future
 
-_STATUS_FIELDS = (
-    "vneid_level",
-    "skills_confirmed",
-    "has_smartphone",
-    "has_bank_account",
-    "has_public_service_account",
-    "has_digital_signature",
-    "has_daklak_app",
-)
 #: The consent text version the app shows; bump it when the text changes.
 CONSENT_TEXT_VERSION = "2026-01"
 
@@ -160,7 +152,7 @@ class VisitService:
             )
             current = uow.get_many("person", [f.person_id for f in inp.findings])
             for f in inp.findings:
-                status = {k: getattr(f, k) for k in _STATUS_FIELDS}
+                status = {k: getattr(f, k) for k in DIGITAL_STATUS_FIELDS}
                 uow.insert("visit_finding", {"visit_id": visit["id"], "person_id": f.person_id, **status})
                 known = {k: v for k, v in status.items() if v is not None}
                 if known:
@@ -250,7 +242,7 @@ class VisitService:
                                 f["person_id"],
                                 f["full_name"],
                                 f["vneid_level"],
-                                *(None if f[k] is None else bool(f[k]) for k in _STATUS_FIELDS[1:]),
+                                *(None if f[k] is None else bool(f[k]) for k in DIGITAL_STATUS_FIELDS[1:]),
                             )
                             for f in findings
                         ),

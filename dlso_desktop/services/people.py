@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from dlso_desktop.models import Internet, NameOrder, Sex, VillageKind, VNeIDLevel
+from sqlalchemy import Connection
+
+from dlso_desktop.models import DIGITAL_STATUS_FIELDS, Internet, NameOrder, Sex, VillageKind, VNeIDLevel
 from dlso_desktop.services.base import Context, Errors, invalid_choice, not_found
 from dlso_desktop.services.views import HouseholdDetail, HouseholdView, PersonDetail, PersonView, VillageView
 from dlso_desktop.storage.uow import UnitOfWork
@@ -24,15 +26,6 @@ _VNEID = {v.value for v in VNeIDLevel}
 _INTERNET = {i.value for i in Internet}
 _VILLAGE_KINDS = {k.value for k in VillageKind}
 RELATIONSHIPS = ("head", "spouse", "child", "parent", "grandchild", "sibling", "other")
-_STATUS_FIELDS = (
-    "vneid_level",
-    "skills_confirmed",
-    "has_smartphone",
-    "has_bank_account",
-    "has_public_service_account",
-    "has_digital_signature",
-    "has_daklak_app",
-)
 
 
 @dataclass(slots=True)
@@ -314,18 +307,8 @@ class PersonService:
 
     def owners_of_citizen_ids(self, citizen_ids: Sequence[str]) -> dict[str, str]:
         """{citizen id: name of the live person who has it} for the ids already in this commune's data."""
-        out: dict[str, str] = {}
-        ids = list(dict.fromkeys(citizen_ids))
         with self.ctx.db.reader() as conn:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                for cid, name in conn.exec_driver_sql(
-                    f"SELECT citizen_id, full_name FROM person WHERE citizen_id IN ({','.join('?' * len(chunk))})"
-                    " AND deleted = 0",
-                    tuple(chunk),
-                ):
-                    out[str(cid)] = str(name)
-        return out
+            return {cid: name for cid, (_, name) in citizen_id_owners(conn, citizen_ids).items()}
 
     def get(self, person_id: str) -> PersonDetail:
         with self.ctx.db.reader() as conn:
@@ -362,7 +345,7 @@ class PersonService:
         """Change only digital-status fields (used by visits; other fields untouched)."""
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             current = _person(uow, person_id)
-            uow.update("person", current, {k: v for k, v in status.items() if k in _STATUS_FIELDS})
+            uow.update("person", current, {k: v for k, v in status.items() if k in DIGITAL_STATUS_FIELDS})
             row = uow.get("person", person_id)
             uow.commit()
         assert row is not None
@@ -508,13 +491,7 @@ class HouseholdService:
             if source_key is not None:
                 done = uow.conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (source_key,)).first()
                 if done is not None:
-                    raise ValidationError(
-                        field="file",
-                        code="file.already_imported",
-                        message_vi=f"Tệp này đã được nhập lúc {done[0]}; nhập lại sẽ tạo hộ trùng lặp.",
-                        message_en=f"This file was already imported at {done[0]}; importing it again would "
-                        "duplicate its households.",
-                    )
+                    raise already_imported(str(done[0]))
                 uow.conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES (?, ?)", (source_key, uow.now))
             for key, (name, kind) in new_villages.items():
                 by_name[key] = uow.insert("village", {"name": name, "kind": kind}, action="import")["id"]
@@ -628,6 +605,40 @@ def _typed_person(row: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def duplicate_citizen_id(field_name: str, cid: str, owner: str) -> ValidationError:
+    """A CCCD that already belongs to ``owner`` (a person's name, or "dòng 3"/"line 3" style place)."""
+    return ValidationError(
+        field=field_name,
+        code="citizen_id.duplicate",
+        message_vi=f"Số CCCD ********{cid[-4:]} đã có trong hồ sơ của {owner}.",
+        message_en=f"Citizen ID ********{cid[-4:]} already belongs to {owner}.",
+    )
+
+
+def already_imported(at: str) -> ValidationError:
+    return ValidationError(
+        field="file",
+        code="file.already_imported",
+        message_vi=f"Tệp này đã được nhập lúc {at}; nhập lại sẽ tạo hộ trùng lặp.",
+        message_en=f"This file was already imported at {at}; importing it again would duplicate its households.",
+    )
+
+
+def citizen_id_owners(conn: Connection, citizen_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """{citizen id: (person id, name)} of the live persons that have one of these ids."""
+    ids = list(dict.fromkeys(citizen_ids))
+    out: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for cid, pid, name in conn.exec_driver_sql(
+            f"SELECT citizen_id, id, full_name FROM person WHERE citizen_id IN ({','.join('?' * len(chunk))})"
+            " AND deleted = 0",
+            tuple(chunk),
+        ):
+            out[str(cid)] = (str(pid), str(name))
+    return out
+
+
 def check_unique_citizen_ids(uow: UnitOfWork, items: Sequence[tuple[str, str | None, str | None]]) -> None:
     """Refuse a CCCD that another (live) person of the commune already has, or that appears twice in one
     batch. ``items``: (field name for the error, citizen id, the person's own id when updating)."""
@@ -649,28 +660,12 @@ def check_unique_citizen_ids(uow: UnitOfWork, items: Sequence[tuple[str, str | N
             )
         seen.setdefault(cid, f)
     uow.flush()
-    owners: dict[str, tuple[str, str]] = {}
-    ids = list(seen)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for cid, pid, name in uow.conn.exec_driver_sql(
-            f"SELECT citizen_id, id, full_name FROM person WHERE citizen_id IN ({','.join('?' * len(chunk))})"
-            " AND deleted = 0",
-            tuple(chunk),
-        ):
-            owners[cid] = (pid, name)
+    owners = citizen_id_owners(uow.conn, seen)
     for f, cid, own in wanted:
         assert cid is not None
         owner = owners.get(cid)
         if owner is not None and owner[0] != own:
-            errors.add(
-                ValidationError(
-                    field=f,
-                    code="citizen_id.duplicate",
-                    message_vi=f"Số CCCD ********{cid[-4:]} đã có trong hồ sơ của {owner[1]}.",
-                    message_en=f"Citizen ID ********{cid[-4:]} already belongs to {owner[1]}.",
-                )
-            )
+            errors.add(duplicate_citizen_id(f, cid, owner[1]))
     errors.raise_if_any()
 
 
