@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from dlso_desktop.models import Role
-from dlso_desktop.services.activity import SubmissionService, TrainingService, VisitService
 from dlso_desktop.services.base import Context, invalid_choice, not_found
 from dlso_desktop.services.people import HouseholdService, PersonService, VillageService
+from dlso_desktop.services.submissions import SubmissionService
+from dlso_desktop.services.training import TrainingService
 from dlso_desktop.services.views import SearchHit, UserView
+from dlso_desktop.services.visits import VisitService
 from dlso_desktop.storage import search as search_index
 from dlso_desktop.storage.store import Database
 from dlso_desktop.text import clean_text, fold
