@@ -11,7 +11,10 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	  if command -v "$$c" >/dev/null 2>&1 && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	    command -v "$$c"; break; fi; done)
 
-.PHONY: venv run test lint typecheck bench server clean
+TS := $(wildcard resources/translations/*.ts)
+QM := $(TS:.ts=.qm)
+
+.PHONY: venv run test lint typecheck bench server clean qm translations screenshots
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -25,7 +28,18 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-run: $(STAMP)
+# Compiled translations (.qm, not committed) from the .ts sources.
+resources/translations/%.qm: resources/translations/%.ts $(STAMP)
+	@$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+
+qm: $(QM)
+
+# Re-extract every UI module's tr() strings into its .ts (existing translations are kept).
+translations: $(STAMP)
+	@for m in $$(grep -l '\.tr(' ui/*.py); do $(PY) scripts/ts.py update $$m; done
+	$(PY) scripts/ts.py check
+
+run: $(STAMP) $(QM)
 	$(PY) main.py
 
 lint: $(STAMP)
@@ -35,17 +49,20 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
-test: $(STAMP)
+test: $(STAMP) $(QM)
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 	QT_QPA_PLATFORM=offscreen $(PY) main.py --self-test
 
-bench: $(STAMP)
+bench: $(STAMP) $(QM)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
 
 server: $(STAMP)
 	@echo "The provincial server arrives with the sync issue (#4)."; exit 1
 
+screenshots: $(STAMP) $(QM)
+	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots
+
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build dist *.egg-info
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build dist *.egg-info resources/translations/*.qm

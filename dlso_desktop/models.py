@@ -436,6 +436,16 @@ class OutboxOp(SQLModel, table=True):
     )
 
 
+class Draft(SQLModel, table=True):
+    """An unsaved form, kept while it is being typed so a crash loses at most the field being typed."""
+
+    __tablename__ = "draft"
+    key: str = Field(primary_key=True)  # e.g. "household:new", "visit:<household id>"
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # JSON of the form's fields
+    user_id: str | None = None
+    updated_at: str
+
+
 class AuditEntry(SQLModel, table=True):
     """Append-only trail: who did what to which record, when, on which device."""
 

@@ -316,21 +316,23 @@ def test_older_revision_is_backed_up_before_it_is_migrated(tmp_path: Path, monke
     first = create_database(path, COMMUNE)
     Services(first).villages.create("Buôn Ea Nao")
     first.close()
+    # a database made by the previous release: schema 0001_initial (the real downgrade drops the drafts table)
+    engine = db_module.make_engine(path)
+    db_module.run_migrations_to(engine, "0001_initial")
+    engine.dispose()
+    raw = sqlite3.connect(path)
+    assert raw.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001_initial",)
+    assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'draft'").fetchone() == (0,)
+    raw.close()
 
-    # Pretend this build knows a newer revision: the database at 0001 is then "older".
-    monkeypatch.setattr(schema, "REVISIONS", ("0001_initial", "0002_test"))
-    monkeypatch.setattr(schema, "HEAD", "0002_test")
     seen: list[list[str]] = []
+    real_upgrade = db_module.run_migrations
 
-    def fake_upgrade(engine: Engine, target: str = "head") -> None:
+    def watched_upgrade(engine: Engine, target: str = "head") -> None:
         seen.append(files_in(tmp_path / "backups"))  # the backup must exist before anything changes
-        with engine.connect() as conn:
-            conn.begin()
-            conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0002_test'")
-            conn.exec_driver_sql("UPDATE village SET name = 'Buôn Ea Nao (đã nâng cấp)'")
-            conn.commit()
+        real_upgrade(engine, target)
 
-    monkeypatch.setattr(db_module, "run_migrations", fake_upgrade)
+    monkeypatch.setattr(db_module, "run_migrations", watched_upgrade)
     upgraded = open_database(path)
     try:
         assert upgraded.opened.revision_before == "0001_initial"
@@ -339,23 +341,16 @@ def test_older_revision_is_backed_up_before_it_is_migrated(tmp_path: Path, monke
         assert backup is not None and backup.parent == tmp_path / "backups"
         assert backup.name.startswith("truoc-nang-cap-0001_initial-")
         assert seen == [[backup.name]]
-        assert [v.name for v in Services(upgraded).villages.list_all()] == ["Buôn Ea Nao (đã nâng cấp)"]
+        assert [v.name for v in Services(upgraded).villages.list_all()] == ["Buôn Ea Nao"]
+        with upgraded.reader() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == schema.HEAD
+            assert conn.exec_driver_sql("SELECT count(*) FROM draft").scalar() == 0
     finally:
         upgraded.close()
-    copy = sqlite3.connect(backup)
-    try:
-        assert copy.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001_initial"
-        assert copy.execute("SELECT name FROM village").fetchall() == [("Buôn Ea Nao",)]
-        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    finally:
-        copy.close()
-    # at the head now: opening again neither migrates nor copies
-    again = open_database(path)
-    try:
-        assert not again.opened.migrated and again.opened.backup is None
-    finally:
-        again.close()
-    assert files_in(tmp_path / "backups") == [backup.name]
+    old = sqlite3.connect(backup)  # the backup is the old database, whole
+    assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001_initial",)
+    assert old.execute("SELECT name FROM village").fetchall() == [("Buôn Ea Nao",)]
+    old.close()
 
 
 def test_backup_file_is_a_consistent_standalone_copy(services: Services, db: Database, tmp_path: Path) -> None:

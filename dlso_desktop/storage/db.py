@@ -109,13 +109,34 @@ def current_revision(conn: Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
-def run_migrations(engine: Engine, target: str = "head") -> None:
-    """Upgrade with Alembic (imported only when there is something to do: opening stays fast)."""
+def run_migrations_to(engine: Engine, target: str) -> None:
+    """Upgrade or downgrade to ``target`` (tests and support tools; the app only ever upgrades)."""
     from alembic import command
+
+    cfg = _alembic_config()
+    with engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        current = current_revision(conn)
+        order = list(schema.REVISIONS)
+        if current in order and target in order and order.index(target) < order.index(current):
+            command.downgrade(cfg, target)
+        else:
+            command.upgrade(cfg, target)
+
+
+def _alembic_config() -> Any:
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    return cfg
+
+
+def run_migrations(engine: Engine, target: str = "head") -> None:
+    """Upgrade with Alembic (imported only when there is something to do: opening stays fast)."""
+    from alembic import command
+
+    cfg = _alembic_config()
     with engine.connect() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, target)
