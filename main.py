@@ -20,16 +20,6 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def _load_translations(app: object) -> None:
-    from ui.qt import QtCore
-
-    # Qt's own strings (standard dialogs, buttons) in Vietnamese; the app's own come with the screens issue.
-    translator = QtCore.QTranslator(app)  # type: ignore[arg-type]
-    path = QtCore.QLibraryInfo.path(QtCore.QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load("qtbase_vi", path):
-        QtCore.QCoreApplication.installTranslator(translator)
-
-
 def self_test() -> int:
     """Used by CI and the packaged build: the real window on a real (temporary) database."""
     import os
@@ -38,17 +28,25 @@ def self_test() -> int:
     from dlso_desktop.services import Services
     from dlso_desktop.services.people import HouseholdInput, PersonInput
     from dlso_desktop.storage.store import create_database, open_database
+    from ui.app_context import AppContext
+    from ui.i18n import install_language
     from ui.main_window import MainWindow
+    from ui.overview import OverviewPage
     from ui.qt import QApplication
+    from ui.settings import Settings
+    from ui.tasks import Tasks
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    _load_translations(app)
+    loaded = install_language("vi", app)
+    assert any(p.name == "qtbase_vi.qm" for p in loaded), f"translations missing: {loaded}"
     with tempfile.TemporaryDirectory(prefix="dlso-selftest-") as tmp:
         path = Path(tmp) / "dlso.sqlite"
         create_database(path, 24133).close()
         db = open_database(path)
         try:
             svc = Services(db)
+            user = svc.users.create("Kiểm tra", "commune_operator", "2468")
+            svc = Services(db, user_id=user.id)
             village = svc.villages.create("Buôn Ko Tam", "buon")
             svc.households.create(
                 HouseholdInput(
@@ -60,17 +58,20 @@ def self_test() -> int:
             assert any(h.kind == "person" and h.title == "Y Mek Ê Nuôl" for h in hits), hits
             report = svc.admin.check()
             assert report.ok, report.problems
-            window = MainWindow(db)
+            ctx = AppContext(db, user, Tasks(), Settings(Path(tmp)), Path(tmp))
+            window = MainWindow(ctx)
             window.show()
-            window.search_box.setText("mek")
-            window._debounce.timeout.emit()
-            deadline = 200
-            while not window.last_results and deadline:
+            overview = window.page("overview")
+            assert isinstance(overview, OverviewPage)
+            overview.search_box.setText("mek")
+            overview._debounce.timeout.emit()
+            for _ in range(200):
+                if overview.last_results:
+                    break
                 app.processEvents()
-                window.tasks.wait(50)
-                deadline -= 1
+                ctx.tasks.wait(50)
             app.processEvents()
-            assert any(h.title == "Y Mek Ê Nuôl" for h in window.last_results), "search from the window failed"
+            assert any(h.title == "Y Mek Ê Nuôl" for h in overview.last_results), "search from the window failed"
             window.close()
         finally:
             db.close()
@@ -81,28 +82,52 @@ def self_test() -> int:
 def run(args: argparse.Namespace) -> int:
     from dlso_desktop import paths
     from dlso_desktop.storage.db import DatabaseError
-    from dlso_desktop.storage.store import create_database, open_database
-    from ui.first_run import CommunePicker
+    from dlso_desktop.storage.store import open_database
+    from ui import errors
+    from ui.app_context import AppContext
+    from ui.i18n import install_language
     from ui.main_window import MainWindow
     from ui.qt import QApplication, QtWidgets
+    from ui.settings import FONT_SCALE, LANGUAGE, Settings
+    from ui.tasks import Tasks
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("DLSO Desktop")
-    _load_translations(app)
-    db_path = paths.database_path(paths.data_dir(args.data_dir))
+    data_dir = paths.data_dir(args.data_dir)
+    settings = Settings(data_dir)
+    install_language(settings.get(LANGUAGE), app)
+    scale = settings.get(FONT_SCALE)
+    if scale != 100:
+        font = app.font()
+        font.setPointSizeF(font.pointSizeF() * scale / 100)
+        app.setFont(font)
+    errors.install(data_dir)
+    tasks = Tasks(on_unhandled_error=errors.show_error)
+    db_path = paths.database_path(data_dir)
     try:
         if not db_path.exists():
-            picker = CommunePicker()
-            if picker.exec() != QtWidgets.QDialog.DialogCode.Accepted or picker.selected_code() is None:
+            from ui.first_run import run_first_run
+
+            started = run_first_run(data_dir, settings)
+            if started is None:
                 return 0
-            create_database(db_path, picker.selected_code() or 0).close()
-        db = open_database(db_path)
+            db, user = started
+        else:
+            from ui.sign_in import sign_in
+
+            db = open_database(db_path)
+            signed_in = sign_in(db, settings)
+            if signed_in is None:
+                db.close()
+                return 0
+            user = signed_in
     except DatabaseError as exc:
         QtWidgets.QMessageBox.critical(None, "DLSO", exc.message_vi)
         return 1
-    window = MainWindow(db)
+    window = MainWindow(AppContext(db, user, tasks, settings, data_dir))
     window.show()
     code = app.exec()
+    tasks.wait()
     db.close()
     return int(code)
 

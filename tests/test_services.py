@@ -849,3 +849,15 @@ def test_a_citizen_id_belongs_to_one_person(db: Database, services: Services, vi
     services.persons.delete(first.id)  # a deleted person's number can be entered again
     services.persons.update(other.id, PersonInput("Trần Văn Hai", sex="male", birth_year=1990, citizen_id=cccd))
     assert services.persons.get(other.id).citizen_id == cccd
+
+
+def test_drafts_are_kept_until_discarded(db: Database, services: Services) -> None:
+    before_ops, before_audit = max_op(db), max_audit(db)
+    services.drafts.save("household:new", {"head_name": "Nguyễn Văn Đ", "members": 2})
+    services.drafts.save("household:new", {"head_name": "Nguyễn Văn Đức", "members": 2})
+    services.drafts.save("visit:abc", {"step": 3})
+    assert services.drafts.load("household:new") == {"head_name": "Nguyễn Văn Đức", "members": 2}
+    assert set(services.drafts.keys("household:")) == {"household:new"}
+    services.drafts.discard("household:new")
+    assert services.drafts.load("household:new") is None
+    assert (max_op(db), max_audit(db)) == (before_ops, before_audit)  # drafts are not records: no op, no audit

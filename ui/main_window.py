@@ -1,105 +1,168 @@
-"""The main window (a first version: the screens issue adds households, visits, training and more).
+"""The main window: navigation on the left, one page at a time, and a status bar that always says who is
+signed in, which commune this is, how many changes wait to be synced and whether the server is reachable.
 
-It opens the real database, shows the commune, record counts and unsynced changes, and searches persons and
-households as the user types. All database work goes through :class:`ui.tasks.Tasks`.
+Pages are imported when the window is built, from :data:`PAGES`; a page whose module is not there yet shows
+what it will hold instead.
 """
 
-from dlso_desktop.admin_units import commune_by_code
-from dlso_desktop.services import Services
-from dlso_desktop.services.views import SearchHit
-from dlso_desktop.storage.store import Database
-from ui.qt import QtGui, QTimer, QtWidgets
-from ui.tasks import Tasks
+import importlib
+import logging
+
+from ui.app_context import AppContext
+from ui.i18n import Retranslatable
+from ui.page import Page
+from ui.qt import QtCore, QtGui, QtWidgets
+
+log = logging.getLogger(__name__)
+
+#: (key, module, class) in navigation order
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("overview", "ui.overview", "OverviewPage"),
+    ("households", "ui.households", "HouseholdsPage"),
+    ("training", "ui.training", "TrainingPage"),
+    ("submissions", "ui.submissions", "SubmissionsPage"),
+    ("certificates", "ui.certificates", "CertificatesPage"),
+    ("sync", "ui.sync_page", "SyncPage"),
+    ("settings", "ui.settings_page", "SettingsPage"),
+)
 
 
-class MainWindow(QtWidgets.QMainWindow):
-    def __init__(self, db: Database, tasks: Tasks | None = None) -> None:
+class PendingPage(Page):
+    """Stands in for a screen a later issue builds (certificates, sync)."""
+
+    def __init__(self, ctx: AppContext, key: str) -> None:
+        super().__init__(ctx)
+        self.key = key
+        layout = QtWidgets.QVBoxLayout(self)
+        self.label = QtWidgets.QLabel()
+        self.label.setWordWrap(True)
+        self.label.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.label)
+        self.retranslate()
+
+    def title(self) -> str:
+        titles = {
+            "overview": self.tr("Overview"),
+            "households": self.tr("Households"),
+            "training": self.tr("Training"),
+            "submissions": self.tr("Online services"),
+            "certificates": self.tr("Certificates"),
+            "sync": self.tr("Sync"),
+            "settings": self.tr("Settings"),
+        }
+        return titles.get(self.key, self.key)
+
+    def retranslate(self) -> None:
+        self.label.setText(self.tr("This screen is not available in this version yet."))
+
+
+class MainWindow(Retranslatable, QtWidgets.QMainWindow):
+    def __init__(self, ctx: AppContext) -> None:
         super().__init__()
-        self.db = db
-        self.services = Services(db)
-        self.tasks = tasks or Tasks(on_unhandled_error=self._show_error)
-        self.commune = commune_by_code(db.commune_code)
-        self.setWindowTitle(self.tr("DLSO — {commune}").format(commune=self.commune.display_name))
-        self.resize(1100, 680)
-
-        central = QtWidgets.QWidget(self)
-        layout = QtWidgets.QVBoxLayout(central)
-        heading = QtWidgets.QLabel(self.commune.display_name)
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        heading.setFont(font)
-        layout.addWidget(heading)
-        self.counts_label = QtWidgets.QLabel(self.tr("Đang đếm hồ sơ…"))
-        layout.addWidget(self.counts_label)
-
-        self.search_box = QtWidgets.QLineEdit()
-        self.search_box.setPlaceholderText(self.tr("Tìm người hoặc hộ: tên (gõ không dấu cũng được), số điện thoại…"))
-        self.search_box.setClearButtonEnabled(True)
-        layout.addWidget(self.search_box)
-        self.results = QtWidgets.QListWidget()
-        layout.addWidget(self.results, 1)
+        self.ctx = ctx
+        self.resize(1280, 720)
+        self.nav = QtWidgets.QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(190)
+        self.stack = QtWidgets.QStackedWidget()
+        self.pages: list[Page] = []
+        for key, module, cls in PAGES:
+            self.pages.append(self._make_page(key, module, cls))
+        for page in self.pages:
+            self.stack.addWidget(page)
+            self.nav.addItem(QtWidgets.QListWidgetItem())
+        central = QtWidgets.QWidget()
+        layout = QtWidgets.QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.nav.currentRowChanged.connect(self._show_page)
 
-        find = QtGui.QShortcut(QtGui.QKeySequence.StandardKey.Find, self)
-        find.activated.connect(self.search_box.setFocus)
-
+        self.user_label = QtWidgets.QLabel()
         self.pending_label = QtWidgets.QLabel()
-        self.statusBar().addPermanentWidget(self.pending_label)
-        self.statusBar().showMessage(
-            self.tr("{commune} · mã {code}").format(commune=self.commune.display_name, code=self.commune.code)
+        self.server_label = QtWidgets.QLabel()
+        for w in (self.user_label, self.pending_label, self.server_label):
+            self.statusBar().addPermanentWidget(w)
+        self._pending = 0
+
+        for i in range(len(self.pages)):
+            sc = QtGui.QShortcut(QtGui.QKeySequence(f"Ctrl+{i + 1}"), self)
+            sc.activated.connect(lambda i=i: self.nav.setCurrentRow(i))
+        QtGui.QShortcut(QtGui.QKeySequence.StandardKey.Find, self).activated.connect(
+            lambda: self.current_page().focus_search()
         )
-
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(150)
-        self._debounce.timeout.connect(self._run_search)
-        self.search_box.textChanged.connect(self._debounce.start)
-        self._query_seq = 0
-        self.last_results: list[SearchHit] = []
-        self.refresh_counts()
-
-    # -- counts ----------------------------------------------------------------------------------------
-
-    def refresh_counts(self) -> None:
-        self.tasks.run(self.services.admin.stats, self._show_counts)
-
-    def _show_counts(self, counts: dict[str, int]) -> None:
-        self.counts_label.setText(
-            self.tr("{h} hộ · {p} người · {v} lượt thăm · {s} buổi học").format(
-                h=f"{counts['household']:,}".replace(",", "."),
-                p=f"{counts['person']:,}".replace(",", "."),
-                v=f"{counts['visit']:,}".replace(",", "."),
-                s=f"{counts['training_session']:,}".replace(",", "."),
-            )
+        QtGui.QShortcut(QtGui.QKeySequence.StandardKey.New, self).activated.connect(
+            lambda: self.current_page().new_item()
         )
-        self.pending_label.setText(self.tr("Chưa đồng bộ: {n} thay đổi").format(n=counts["outbox_pending"]))
+        ctx.data_changed_callbacks.append(self.refresh_pending)
+        self._refresh_timer = QtCore.QTimer(self)
+        self._refresh_timer.setInterval(60_000)
+        self._refresh_timer.timeout.connect(self.refresh_pending)
+        self._refresh_timer.start()
+        self.retranslate()
+        self.nav.setCurrentRow(0)
+        self.refresh_pending()
 
-    # -- search ----------------------------------------------------------------------------------------
+    def _make_page(self, key: str, module: str, cls: str) -> Page:
+        try:
+            page_cls = getattr(importlib.import_module(module), cls)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            return PendingPage(self.ctx, key)
+        page: Page = page_cls(self.ctx)
+        return page
 
-    def _run_search(self) -> None:
-        query = self.search_box.text()
-        self._query_seq += 1
-        seq = self._query_seq
-        if not query.strip():
-            self._show_results(seq, [])
+    def current_page(self) -> Page:
+        return self.pages[self.stack.currentIndex()]
+
+    def page(self, key: str) -> Page:
+        return self.pages[[k for k, _, _ in PAGES].index(key)]
+
+    def _show_page(self, row: int) -> None:
+        if row < 0:
             return
-        self.tasks.run(lambda: self.services.search.search(query, limit=50), lambda hits: self._show_results(seq, hits))
+        self.stack.setCurrentIndex(row)
+        self.pages[row].activate()
 
-    def _show_results(self, seq: int, hits: list[SearchHit]) -> None:
-        if seq != self._query_seq:
-            return  # an older query finished after a newer one started
-        self.last_results = hits
-        self.results.clear()
-        for h in hits:
-            kind = self.tr("Người") if h.kind == "person" else self.tr("Hộ")
-            self.results.addItem(f"{kind}: {h.title}" + (f" — {h.detail}" if h.detail else ""))
-        if not hits and self.search_box.text().strip():
-            self.results.addItem(self.tr("Không tìm thấy."))
+    def refresh_pending(self) -> None:
+        self.ctx.tasks.run(self.ctx.services.admin.pending_changes, self._show_pending)
 
-    def _show_error(self, exc: BaseException) -> None:
-        QtWidgets.QMessageBox.critical(self, self.tr("Lỗi"), self.tr("Đã xảy ra lỗi: {e}").format(e=exc))
+    def _show_pending(self, count: int) -> None:
+        self._pending = count
+        self.retranslate_status()
+
+    def retranslate(self) -> None:
+        commune = self.ctx.commune.display_name
+        self.setWindowTitle(self.tr("DLSO — {commune}").format(commune=commune))
+        for i, page in enumerate(self.pages):
+            item = self.nav.item(i)
+            if item is not None:
+                item.setText(page.title())
+        self.retranslate_status()
+
+    def retranslate_status(self) -> None:
+        user = self.ctx.user
+        roles = {
+            "team_member": self.tr("team member"),
+            "team_head": self.tr("team head"),
+            "commune_operator": self.tr("commune operator"),
+        }
+        who = f"{user.display_name} ({roles.get(user.role, user.role)})" if user else self.tr("Not signed in")
+        self.user_label.setText(f"{who} · {self.ctx.commune.display_name}")
+        self.pending_label.setText(self.tr("Not synced: %n change(s)", "", self._pending))
+        self.server_label.setText(self.tr("Server: not enrolled"))
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
-        self.tasks.wait()
+        if any(p.has_unsaved_changes() for p in self.pages):
+            answer = QtWidgets.QMessageBox.question(
+                self,
+                self.tr("Unsaved changes"),
+                self.tr("Some forms have changes that are not saved. They are kept as drafts. Close anyway?"),
+            )
+            if answer != QtWidgets.QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self.ctx.tasks.wait()
         super().closeEvent(event)

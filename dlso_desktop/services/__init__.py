@@ -14,6 +14,7 @@ from datetime import date
 
 from dlso_desktop.models import Role
 from dlso_desktop.services.base import Context, invalid_choice, not_found
+from dlso_desktop.services.drafts import DraftService
 from dlso_desktop.services.people import HouseholdService, PersonService, VillageService
 from dlso_desktop.services.submissions import SubmissionService
 from dlso_desktop.services.training import TrainingService
@@ -241,6 +242,11 @@ class AdminService:
             )
         return out
 
+    def pending_changes(self) -> int:
+        """Local changes not yet acknowledged by the server (outbox ops without an answer)."""
+        with self.ctx.db.reader() as conn:
+            return int(conn.exec_driver_sql("SELECT count(*) FROM outbox WHERE status IS NULL").scalar() or 0)
+
     def check(self) -> CheckReport:
         from dlso_desktop.storage import schema
         from dlso_desktop.storage.db import current_revision
@@ -286,6 +292,7 @@ class Services:
         self.users = UserService(self.ctx)
         self.search = SearchService(self.ctx)
         self.admin = AdminService(self.ctx)
+        self.drafts = DraftService(self.ctx)
 
 
 __all__ = ["Services", "clean_text", "not_found"]
