@@ -7,9 +7,10 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dlso_desktop.services.people import PersonInput
+if TYPE_CHECKING:  # keep this module light: the UI start-up baseline imports it
+    from dlso_desktop.services.people import PersonInput
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Ngọc", "Minh", "Thanh", "Quang", "Thu", "Kim"]
@@ -56,7 +57,9 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def person_inputs(n: int, seed: int = 7) -> list[PersonInput]:
+def person_inputs(n: int, seed: int = 7) -> "list[PersonInput]":
+    from dlso_desktop.services.people import PersonInput
+
     rng = random.Random(seed)
     out = []
     cccds: set[str] = set()
