@@ -80,11 +80,8 @@ def self_test() -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dlso_desktop import paths
-    from dlso_desktop.storage.db import DatabaseError
-    from dlso_desktop.storage.store import open_database
+    """Show the window at once (Qt only), open the data layer in the background, then sign in and fill it."""
     from ui import errors
-    from ui.app_context import AppContext
     from ui.i18n import install_language
     from ui.main_window import MainWindow
     from ui.qt import QApplication, QtWidgets
@@ -93,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("DLSO Desktop")
-    data_dir = paths.data_dir(args.data_dir)
+    data_dir = _data_dir(args.data_dir)
     settings = Settings(data_dir)
     install_language(settings.get(LANGUAGE), app)
     scale = settings.get(FONT_SCALE)
@@ -103,33 +100,63 @@ def run(args: argparse.Namespace) -> int:
         app.setFont(font)
     errors.install(data_dir)
     tasks = Tasks(on_unhandled_error=errors.show_error)
-    db_path = paths.database_path(data_dir)
-    try:
-        if not db_path.exists():
+    window = MainWindow()
+    window.show()
+    state: dict[str, object] = {}
+
+    def open_data() -> object:  # worker thread: the heavy imports and the database
+        from dlso_desktop import paths
+        from dlso_desktop.storage.store import open_database
+
+        db_path = paths.database_path(data_dir)
+        return open_database(db_path) if db_path.exists() else None
+
+    def opened(db: object) -> None:  # GUI thread
+        from ui.app_context import AppContext
+
+        if db is None:
             from ui.first_run import run_first_run
 
             started = run_first_run(data_dir, settings)
             if started is None:
-                return 0
-            db, user = started
+                app.quit()
+                return
+            database, user = started
         else:
+            from dlso_desktop.storage.store import Database
             from ui.sign_in import sign_in
 
-            db = open_database(db_path)
+            assert isinstance(db, Database)
             signed_in = sign_in(db, settings)
             if signed_in is None:
                 db.close()
-                return 0
-            user = signed_in
-    except DatabaseError as exc:
-        QtWidgets.QMessageBox.critical(None, "DLSO", exc.message_vi)
-        return 1
-    window = MainWindow(AppContext(db, user, tasks, settings, data_dir))
-    window.show()
+                app.quit()
+                return
+            database, user = db, signed_in
+        state["db"] = database
+        window.attach(AppContext(database, user, tasks, settings, data_dir))
+
+    def failed(exc: BaseException) -> None:
+        message = getattr(exc, "message_vi", None)
+        if message is None:
+            errors.show_error(exc, window)
+        else:
+            QtWidgets.QMessageBox.critical(window, "DLSO", str(message))
+        app.quit()
+
+    tasks.run(open_data, opened, failed)
     code = app.exec()
     tasks.wait()
-    db.close()
+    db = state.get("db")
+    if db is not None:
+        db.close()  # type: ignore[attr-defined]
     return int(code)
+
+
+def _data_dir(override: str | None) -> Path:
+    from dlso_desktop.paths import data_dir  # standard library only: no data layer yet
+
+    return data_dir(override)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from dlso_desktop.storage.db import DB_FILENAME
+DB_FILENAME = "dlso.sqlite"  # (this module imports nothing heavy: the app window appears before the data layer)
 
 
 def data_dir(override: str | Path | None = None) -> Path:

@@ -1,17 +1,24 @@
 """The main window: navigation on the left, one page at a time, and a status bar that always says who is
 signed in, which commune this is, how many changes wait to be synced and whether the server is reachable.
 
-Pages are imported when the window is built, from :data:`PAGES`; a page whose module is not there yet shows
-what it will hold instead.
+The window is shown before the data layer is even imported (start-up must feel instant on a 2-core
+laptop): until :meth:`MainWindow.attach` gives it an :class:`AppContext`, it shows the navigation and
+"opening the data…". Pages are imported on attach, from :data:`PAGES`; a page whose module is not there yet
+shows what it will hold instead.
 """
+
+from __future__ import annotations
 
 import importlib
 import logging
+from typing import TYPE_CHECKING
 
-from ui.app_context import AppContext
 from ui.i18n import Retranslatable
 from ui.page import Page
 from ui.qt import QtCore, QtGui, QtWidgets
+
+if TYPE_CHECKING:
+    from ui.app_context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +32,20 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("sync", "ui.sync_page", "SyncPage"),
     ("settings", "ui.settings_page", "SettingsPage"),
 )
+
+
+def page_titles(tr: object) -> dict[str, str]:
+    """Navigation labels, translated with the caller's ``tr`` (one list for the window and its pages)."""
+    t = tr.tr  # type: ignore[attr-defined]
+    return {
+        "overview": t("Overview"),
+        "households": t("Households"),
+        "training": t("Training"),
+        "submissions": t("Online services"),
+        "certificates": t("Certificates"),
+        "sync": t("Sync"),
+        "settings": t("Settings"),
+    }
 
 
 class PendingPage(Page):
@@ -41,43 +62,33 @@ class PendingPage(Page):
         self.retranslate()
 
     def title(self) -> str:
-        titles = {
-            "overview": self.tr("Overview"),
-            "households": self.tr("Households"),
-            "training": self.tr("Training"),
-            "submissions": self.tr("Online services"),
-            "certificates": self.tr("Certificates"),
-            "sync": self.tr("Sync"),
-            "settings": self.tr("Settings"),
-        }
-        return titles.get(self.key, self.key)
+        return page_titles(self).get(self.key, self.key)
 
     def retranslate(self) -> None:
         self.label.setText(self.tr("This screen is not available in this version yet."))
 
 
 class MainWindow(Retranslatable, QtWidgets.QMainWindow):
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext | None = None) -> None:
         super().__init__()
-        self.ctx = ctx
+        self.ctx: AppContext | None = None
         self.resize(1280, 720)
         self.nav = QtWidgets.QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(190)
-        self.stack = QtWidgets.QStackedWidget()
-        self.pages: list[Page] = []
-        for key, module, cls in PAGES:
-            self.pages.append(self._make_page(key, module, cls))
-        for page in self.pages:
-            self.stack.addWidget(page)
+        for _ in PAGES:
             self.nav.addItem(QtWidgets.QListWidgetItem())
+        self.stack = QtWidgets.QStackedWidget()
+        self.loading = QtWidgets.QLabel()
+        self.loading.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.loading)
+        self.pages: list[Page] = []
         central = QtWidgets.QWidget()
         layout = QtWidgets.QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.nav.currentRowChanged.connect(self._show_page)
 
         self.user_label = QtWidgets.QLabel()
         self.pending_label = QtWidgets.QLabel()
@@ -85,7 +96,19 @@ class MainWindow(Retranslatable, QtWidgets.QMainWindow):
         for w in (self.user_label, self.pending_label, self.server_label):
             self.statusBar().addPermanentWidget(w)
         self._pending = 0
+        self.retranslate()
+        if ctx is not None:
+            self.attach(ctx)
 
+    def attach(self, ctx: AppContext) -> None:
+        """The data is open and the user signed in: build the pages."""
+        self.ctx = ctx
+        self.stack.removeWidget(self.loading)
+        for key, module, cls in PAGES:
+            page = self._make_page(key, module, cls)
+            self.pages.append(page)
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self._show_page)
         for i in range(len(self.pages)):
             sc = QtGui.QShortcut(QtGui.QKeySequence(f"Ctrl+{i + 1}"), self)
             sc.activated.connect(lambda i=i: self.nav.setCurrentRow(i))
@@ -102,9 +125,11 @@ class MainWindow(Retranslatable, QtWidgets.QMainWindow):
         self._refresh_timer.start()
         self.retranslate()
         self.nav.setCurrentRow(0)
+        self._show_page(0)
         self.refresh_pending()
 
     def _make_page(self, key: str, module: str, cls: str) -> Page:
+        assert self.ctx is not None
         try:
             page_cls = getattr(importlib.import_module(module), cls)
         except ModuleNotFoundError as exc:
@@ -127,22 +152,32 @@ class MainWindow(Retranslatable, QtWidgets.QMainWindow):
         self.pages[row].activate()
 
     def refresh_pending(self) -> None:
-        self.ctx.tasks.run(self.ctx.services.admin.pending_changes, self._show_pending)
+        if self.ctx is not None:
+            self.ctx.tasks.run(self.ctx.services.admin.pending_changes, self._show_pending)
 
     def _show_pending(self, count: int) -> None:
         self._pending = count
         self.retranslate_status()
 
     def retranslate(self) -> None:
-        commune = self.ctx.commune.display_name
-        self.setWindowTitle(self.tr("DLSO — {commune}").format(commune=commune))
-        for i, page in enumerate(self.pages):
+        titles = page_titles(self)
+        if self.ctx is None:
+            self.setWindowTitle("DLSO")
+            self.loading.setText(self.tr("Opening the data…"))
+        else:
+            self.setWindowTitle(self.tr("DLSO — {commune}").format(commune=self.ctx.commune.display_name))
+        for i, (key, _, _) in enumerate(PAGES):
             item = self.nav.item(i)
             if item is not None:
-                item.setText(page.title())
+                item.setText(self.pages[i].title() if i < len(self.pages) else titles[key])
         self.retranslate_status()
 
     def retranslate_status(self) -> None:
+        if self.ctx is None:
+            self.user_label.setText("")
+            self.pending_label.setText("")
+            self.server_label.setText("")
+            return
         user = self.ctx.user
         roles = {
             "team_member": self.tr("team member"),
@@ -164,5 +199,6 @@ class MainWindow(Retranslatable, QtWidgets.QMainWindow):
             if answer != QtWidgets.QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
-        self.ctx.tasks.wait()
+        if self.ctx is not None:
+            self.ctx.tasks.wait()
         super().closeEvent(event)

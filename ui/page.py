@@ -1,8 +1,14 @@
 """The base of every screen in the main window's navigation."""
 
-from ui.app_context import AppContext
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ui.i18n import Retranslatable
 from ui.qt import QtWidgets
+
+if TYPE_CHECKING:  # the window appears before the data layer is imported
+    from ui.app_context import AppContext
 
 
 class Page(Retranslatable, QtWidgets.QWidget):

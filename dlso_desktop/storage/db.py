@@ -21,9 +21,10 @@ from typing import Any
 from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
+from dlso_desktop.paths import DB_FILENAME
 from dlso_desktop.storage import schema
 
-DB_FILENAME = "dlso.sqlite"
+__all__ = ["DB_FILENAME"]
 
 
 class DatabaseError(Exception):
