@@ -56,7 +56,7 @@ def untranslated(ts: Path) -> list[tuple[str, str]]:
     return [
         (c, s)
         for c, s, tr in messages(ts)
-        if tr.get("type") in ("unfinished", "vanished", "obsolete") or not (tr.text or "").strip()
+        if tr.get("type") in ("unfinished", "vanished", "obsolete") or not "".join(tr.itertext()).strip()
     ]
 
 
@@ -67,7 +67,12 @@ def fill(ts: Path, mapping: dict[str, str]) -> int:
         src = msg.findtext("source") or ""
         tr = msg.find("translation")
         if tr is not None and src in mapping:
-            tr.text = mapping[src]
+            forms = tr.findall("numerusform")
+            if forms:  # Vietnamese has one plural form
+                for form in forms:
+                    form.text = mapping[src]
+            else:
+                tr.text = mapping[src]
             tr.attrib.pop("type", None)
             n += 1
     tree.write(ts, encoding="utf-8", xml_declaration=True)

@@ -58,8 +58,7 @@ def format_exception(exc: BaseException) -> str:
 
 
 def show_error(exc: BaseException, parent: QtWidgets.QWidget | None = None) -> None:
-    """Log and show an unexpected error (on the GUI thread)."""
-    log.error("unexpected error:\n%s", format_exception(exc))
+    """Show an unexpected error (on the GUI thread); the hook and the task runner have logged it."""
     if QApplication.instance() is None:
         return
     ErrorDialog(f"{type(exc).__name__}: {exc}", format_exception(exc), parent).exec()
@@ -83,6 +82,7 @@ def install(data_dir: Path, show: Callable[[BaseException], None] = show_error) 
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, exc, tb)
             return
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
         assert _relay is not None
         _relay.raised.emit(exc)
 

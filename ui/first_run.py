@@ -17,13 +17,15 @@ class CommunePicker(QtWidgets.QDialog):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Chọn xã/phường"))
+        self.setWindowTitle(self.tr("Choose the commune/ward"))
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(
-            QtWidgets.QLabel(self.tr("Máy này phục vụ xã/phường nào? Gõ tên để lọc (không dấu cũng được)."))
+            QtWidgets.QLabel(
+                self.tr("Which commune or ward does this laptop serve? Type to filter (accents optional).")
+            )
         )
         self.filter = QtWidgets.QLineEdit()
-        self.filter.setPlaceholderText(self.tr("Ví dụ: buon ma thuot, ea kar, 24133"))
+        self.filter.setPlaceholderText(self.tr("For example: buon ma thuot, ea kar, 24133"))
         layout.addWidget(self.filter)
         self.list = QtWidgets.QListWidget()
         layout.addWidget(self.list, 1)

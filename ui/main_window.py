@@ -34,17 +34,16 @@ PAGES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def page_titles(tr: object) -> dict[str, str]:
-    """Navigation labels, translated with the caller's ``tr`` (one list for the window and its pages)."""
-    t = tr.tr  # type: ignore[attr-defined]
+def page_titles() -> dict[str, str]:
+    """Navigation labels in the current language (one list for the window and its pending pages)."""
     return {
-        "overview": t("Overview"),
-        "households": t("Households"),
-        "training": t("Training"),
-        "submissions": t("Online services"),
-        "certificates": t("Certificates"),
-        "sync": t("Sync"),
-        "settings": t("Settings"),
+        "overview": QtCore.QCoreApplication.translate("MainWindow", "Overview"),
+        "households": QtCore.QCoreApplication.translate("MainWindow", "Households"),
+        "training": QtCore.QCoreApplication.translate("MainWindow", "Training"),
+        "submissions": QtCore.QCoreApplication.translate("MainWindow", "Online services"),
+        "certificates": QtCore.QCoreApplication.translate("MainWindow", "Certificates"),
+        "sync": QtCore.QCoreApplication.translate("MainWindow", "Sync"),
+        "settings": QtCore.QCoreApplication.translate("MainWindow", "Settings"),
     }
 
 
@@ -62,7 +61,7 @@ class PendingPage(Page):
         self.retranslate()
 
     def title(self) -> str:
-        return page_titles(self).get(self.key, self.key)
+        return page_titles().get(self.key, self.key)
 
     def retranslate(self) -> None:
         self.label.setText(self.tr("This screen is not available in this version yet."))
@@ -160,7 +159,7 @@ class MainWindow(Retranslatable, QtWidgets.QMainWindow):
         self.retranslate_status()
 
     def retranslate(self) -> None:
-        titles = page_titles(self)
+        titles = page_titles()
         if self.ctx is None:
             self.setWindowTitle("DLSO")
             self.loading.setText(self.tr("Opening the data…"))
@@ -186,7 +185,7 @@ class MainWindow(Retranslatable, QtWidgets.QMainWindow):
         }
         who = f"{user.display_name} ({roles.get(user.role, user.role)})" if user else self.tr("Not signed in")
         self.user_label.setText(f"{who} · {self.ctx.commune.display_name}")
-        self.pending_label.setText(self.tr("Not synced: %n change(s)", "", self._pending))
+        self.pending_label.setText(self.tr("Not synced: %Ln change(s)", "", self._pending))
         self.server_label.setText(self.tr("Server: not enrolled"))
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
