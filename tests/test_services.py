@@ -861,3 +861,15 @@ def test_drafts_are_kept_until_discarded(db: Database, services: Services) -> No
     services.drafts.discard("household:new")
     assert services.drafts.load("household:new") is None
     assert (max_op(db), max_audit(db)) == (before_ops, before_audit)  # drafts are not records: no op, no audit
+
+
+def test_removing_from_a_roster_removes_the_whole_chain(services: Services, village: VillageView) -> None:
+    hh = services.households.create(family(village.id))
+    session = new_session(services)
+    pid = hh.members[0].id
+    services.training.record_attendance(session, [pid])
+    services.training.record_attendance(session, [pid], result="not_yet")
+    services.training.record_attendance(session, [pid], result="passed")  # three events, each superseding
+    assert [a.result for a in services.training.roster(session)] == ["passed"]
+    assert services.training.remove_from_roster(session, pid) == []
+    assert services.training.roster(session) == []

@@ -185,14 +185,14 @@ class TrainingService:
         return self.roster(session_id)
 
     def remove_from_roster(self, session_id: str, person_id: str) -> list[AttendanceView]:
-        """Take a person off the roster (tombstones their current attendance event)."""
+        """Take a person off the roster: every attendance event of theirs in the session is tombstoned
+        (deleting only the latest would bring the one it superseded back)."""
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             self._session(uow, session_id)
             ids = [
                 r[0]
                 for r in uow.conn.exec_driver_sql(
-                    "SELECT id FROM attendance a WHERE session_id = ? AND person_id = ? AND deleted = 0 AND NOT EXISTS"
-                    " (SELECT 1 FROM attendance s WHERE s.supersedes_id = a.id AND s.deleted = 0)",
+                    "SELECT id FROM attendance WHERE session_id = ? AND person_id = ? AND deleted = 0",
                     (session_id, person_id),
                 )
             ]
