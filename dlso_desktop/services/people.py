@@ -562,6 +562,82 @@ class HouseholdService:
             tuple(PersonView.of(_typed_person(dict(m))) for m in members),
         )
 
+    def list_ids(
+        self,
+        *,
+        village_id: str | None = None,
+        not_visited: bool = False,
+        query: str | None = None,
+        limit: int | None = None,
+    ) -> list[str]:
+        """Ids of the commune's live households, in Vietnamese order of the head's name (``sort_key``).
+
+        With a ``query`` (accent-insensitive: "nguyen van duc" finds "Nguyễn Văn Đức"), the best matches of
+        the search index come first (at most ``limit`` or 500); ``village_id`` and ``not_visited`` (no live
+        visit yet) filter either way.
+        """
+        where = ["h.deleted = 0", "h.commune_code = ?"]
+        params: list[Any] = [self.ctx.db.commune_code]
+        if village_id is not None:
+            where.append("h.village_id = ?")
+            params.append(village_id)
+        if not_visited:
+            where.append("NOT EXISTS (SELECT 1 FROM visit vi WHERE vi.household_id = h.id AND vi.deleted = 0)")
+        from dlso_desktop.storage import search as search_index
+
+        with self.ctx.db.reader() as conn:
+            if query is not None and query.strip():
+                cap = limit if limit is not None else 500
+                matches = search_index.find(conn, "household", query, cap)
+                if not matches:
+                    return []
+                rank = {m.rowid: (m.tier, i) for i, m in enumerate(matches)}
+                found: list[tuple[tuple[int, str], str]] = []
+                rowids = list(rank)
+                for start in range(0, len(rowids), 500):
+                    chunk = rowids[start : start + 500]
+                    rows = conn.exec_driver_sql(
+                        "SELECT h.id, h.search_rowid, h.sort_key FROM household h WHERE "
+                        + " AND ".join(where)
+                        + f" AND h.search_rowid IN ({','.join('?' * len(chunk))})",
+                        (*params, *chunk),
+                    ).all()
+                    found.extend(((rank[r[1]][0], str(r[2])), str(r[0])) for r in rows)
+                found.sort(key=lambda f: f[0])
+                return [hid for _, hid in found]
+            sql = "SELECT h.id FROM household h WHERE " + " AND ".join(where) + " ORDER BY h.sort_key, h.id"
+            if limit is not None:
+                sql += " LIMIT ?"
+                params.append(limit)
+            return [str(r[0]) for r in conn.exec_driver_sql(sql, tuple(params))]
+
+    def rows(self, ids: Sequence[str]) -> list[HouseholdView]:
+        """The households with these ids, in the order given (ids not found, or deleted, are left out)."""
+        out: dict[str, HouseholdView] = {}
+        ids = list(ids)
+        with self.ctx.db.reader() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                rows = (
+                    conn.exec_driver_sql(
+                        "SELECT h.*, v.name AS village_name,"
+                        " (SELECT count(*) FROM person p WHERE p.household_id = h.id AND p.deleted = 0)"
+                        " AS member_count,"
+                        " (SELECT max(visited_at) FROM visit vi WHERE vi.household_id = h.id AND vi.deleted = 0)"
+                        " AS last_visit_at"
+                        " FROM household h JOIN village v ON v.id = h.village_id"
+                        f" WHERE h.deleted = 0 AND h.id IN ({','.join('?' * len(chunk))})",
+                        tuple(chunk),
+                    )
+                    .mappings()
+                    .all()
+                )
+                for r in rows:
+                    out[r["id"]] = _household_view(
+                        dict(r), r["village_name"], int(r["member_count"]), r["last_visit_at"]
+                    )
+        return [out[i] for i in ids if i in out]
+
 
 def _household_view(r: Mapping[str, Any], village_name: str, members: int, last_visit: str | None) -> HouseholdView:
     return HouseholdView(
