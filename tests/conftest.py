@@ -57,3 +57,15 @@ def take_snapshot(db: Database) -> Snapshot:
             )
         ]
         return {t: sorted((tuple(r) for r in conn.exec_driver_sql(f'SELECT * FROM "{t}"')), key=repr) for t in tables}
+
+
+@pytest.fixture(autouse=True)
+def _english_again_after_each_test() -> Iterator[None]:
+    """Translators are global to the application: a test that switched to Vietnamese must not leak it."""
+    yield
+    from ui.qt import QtCore
+
+    if QtCore.QCoreApplication.instance() is not None:
+        from ui.i18n import install_language
+
+        install_language("en")
