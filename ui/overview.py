@@ -25,7 +25,7 @@ class OverviewPage(Page):
         layout.addWidget(self.results, 1)
         self._debounce = QtCore.QTimer(self)
         self._debounce.setSingleShot(True)
-        self._debounce.setInterval(150)
+        self._debounce.setInterval(40)
         self._debounce.timeout.connect(self._run_search)
         self.search_box.textChanged.connect(self._debounce.start)
         self._query_seq = 0
