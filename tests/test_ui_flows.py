@@ -85,7 +85,12 @@ def test_household_then_visit_shows_in_list_and_history(
     # record a visit from the list
     opened: list[Any] = []
     real_open = visit_flow.open_visit
-    monkeypatch.setattr(visit_flow, "open_visit", lambda *a, **k: opened.append(real_open(*a, **k)) or opened[-1])
+
+    def capture(*args: Any, **kwargs: Any) -> Any:
+        opened.append(real_open(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(visit_flow, "open_visit", capture)
     page.table.selectRow(0)
     qtbot.waitUntil(lambda: page.visit_button.isEnabled())
     page.visit_button.click()
