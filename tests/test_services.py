@@ -873,3 +873,38 @@ def test_removing_from_a_roster_removes_the_whole_chain(services: Services, vill
     assert [a.result for a in services.training.roster(session)] == ["passed"]
     assert services.training.remove_from_roster(session, pid) == []
     assert services.training.roster(session) == []
+
+
+def test_household_form_save_is_one_unit_of_work(db: Database, services: Services, village: VillageView) -> None:
+    hh = services.households.create(family(village.id))
+    head, spouse = hh.members[0], hh.members[1]
+    other = services.persons.create(PersonInput("Lê Văn Tám", sex="male", birth_year=1990, citizen_id="066090001234"))
+    form = HouseholdInput(village.id, head_name=head.full_name, address="Số 9")
+    before = take_snapshot(db)
+    # the new member's CCCD already belongs to someone else: nothing at all is written
+    with pytest.raises(ValidationError) as err:
+        services.households.save_with_members(
+            hh.household.id,
+            form,
+            [
+                (head.id, PersonInput(head.full_name, relationship="head")),
+                (None, PersonInput("Phạm Văn Mới", sex="male", birth_year=1990, citizen_id="066090001234")),
+            ],
+        )
+    assert err.value.field == "members.1.citizen_id" and other.full_name in err.value.message_vi
+    assert take_snapshot(db) == before
+    # a good save: household changed, spouse removed, a member added, in one transaction
+    op0 = max_op(db)
+    ids = services.households.save_with_members(
+        hh.household.id,
+        form,
+        [
+            (head.id, PersonInput(head.full_name, relationship="head")),
+            (None, PersonInput("Phạm Văn Mới", sex="male", birth_year=2001)),
+        ],
+    )
+    assert ids[0] == head.id and ids[1] not in (head.id, spouse.id)
+    detail = services.households.get(hh.household.id)
+    assert detail.household.address == "Số 9"
+    assert sorted(m.full_name for m in detail.members) == sorted([head.full_name, "Phạm Văn Mới"])
+    assert len({o["txn_id"] for o in outbox_after(db, op0)}) == 1

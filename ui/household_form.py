@@ -6,8 +6,7 @@ from typing import Any
 
 from dlso_desktop.catalogue import LANGUAGES
 from dlso_desktop.services import Services
-from dlso_desktop.services.base import Errors
-from dlso_desktop.services.people import HouseholdInput, PersonInput, person_values
+from dlso_desktop.services.people import HouseholdInput, PersonInput
 from dlso_desktop.services.views import HouseholdDetail, PersonView, VillageView
 from dlso_desktop.text import format_date_vn, parse_date_vn
 from dlso_desktop.validation import ValidationError, ValidationErrors
@@ -29,17 +28,6 @@ _KEPT = (
     "has_daklak_app",
     "notes",
     "ethnic_group",
-)
-MEMBER_FIELDS = (
-    "full_name",
-    "relationship",
-    "sex",
-    "birth_date",
-    "birth_year",
-    "citizen_id",
-    "phone",
-    "main_language",
-    "needs_interpreter",
 )
 
 
@@ -247,7 +235,6 @@ class HouseholdForm(Retranslatable, QtWidgets.QDialog):
         self.draft_key = f"household:{household_id}" if household_id else "household:new"
         self.labels = _Labels(self)
         self.members: list[dict[str, Any]] = []
-        self.original_members: dict[str, dict[str, Any]] = {}
         self._filling = True
         self._dirty = False
         self._saving = False
@@ -447,7 +434,6 @@ class HouseholdForm(Retranslatable, QtWidgets.QDialog):
             if self.village_combo.findData(h.village_id) < 0:
                 self.village_combo.addItem(h.village_name, h.village_id)
             members = [member_from_view(m, *full.get(m.id, (None, None))) for m in detail.members]
-            self.original_members = {m["id"]: dict(m) for m in members}
             self.set_state(
                 {
                     "village_id": h.village_id,
@@ -639,8 +625,7 @@ class HouseholdForm(Retranslatable, QtWidgets.QDialog):
         else:
             household_id = self.household_id
             members = list(zip(self.members, inputs, strict=True))  # ids of added members are written back
-            originals = dict(self.original_members)
-            work = lambda: self._update(services, household_id, hh, members, originals)  # noqa: E731
+            work = lambda: self._update(services, household_id, hh, members)  # noqa: E731
         self.ctx.tasks.write(work, self._save_done, self._save_failed)
 
     @staticmethod
@@ -655,32 +640,13 @@ class HouseholdForm(Retranslatable, QtWidgets.QDialog):
         household_id: str,
         hh: HouseholdInput,
         members: list[tuple[dict[str, Any], PersonInput]],
-        originals: dict[str, dict[str, Any]],
     ) -> str:
-        # validate every member first, so a bad member leaves the household untouched
-        errors = Errors()
-        today = services.ctx.today()
-        for i, (_, inp) in enumerate(members):
-            person_values(inp, today, errors, prefix=f"members.{i}.")
-        errors.raise_if_any()
-        services.households.update(household_id, hh)
-        kept_ids = {m["id"] for m, _ in members if m.get("id")}
-        for pid in originals:
-            if pid not in kept_ids:
-                services.persons.delete(pid)
-        for i, (m, inp) in enumerate(members):
-            try:
-                if not m.get("id"):
-                    m["id"] = services.households.add_member(household_id, inp).id
-                elif any(m.get(f) != originals.get(m["id"], {}).get(f) for f in MEMBER_FIELDS):
-                    services.persons.update(m["id"], inp)
-            except ValidationErrors as errs:
-                for e in errs.errors:
-                    e.field = f"members.{i}.{e.field}"
-                raise
-            except ValidationError as e:
-                e.field = f"members.{i}.{e.field}"
-                raise
+        """One unit of work: the household, its removed, changed and added members — all or nothing."""
+        ids = services.households.save_with_members(
+            household_id, hh, [(m.get("id") or None, inp) for m, inp in members]
+        )
+        for (m, _), pid in zip(members, ids, strict=True):
+            m["id"] = pid
         services.drafts.discard(f"household:{household_id}")
         return household_id
 
@@ -701,7 +667,6 @@ class HouseholdForm(Retranslatable, QtWidgets.QDialog):
 
     def _reload_member_ids(self) -> None:
         """After a partly applied edit, members added meanwhile got ids: keep them (no duplicates)."""
-        self.original_members = {m["id"]: dict(m) for m in self.members if m.get("id")}
 
     # -- errors ------------------------------------------------------------------------------------------
 

@@ -516,6 +516,52 @@ class HouseholdService:
             uow.commit()
         return self.get(household_id).household
 
+    def save_with_members(
+        self, household_id: str, inp: HouseholdInput, members: Sequence[tuple[str | None, PersonInput]]
+    ) -> list[str]:
+        """The household form's save, as one unit of work: the household's fields, then its members —
+        ``(person id, input)`` updates that member, ``(None, input)`` adds one, and a live member not listed is
+        removed (tombstoned). All or nothing; returns the members' ids in the order given."""
+        today = self.ctx.today()
+        errors = Errors()
+        values = self._values(inp, errors)
+        member_values = [person_values(m, today, errors, prefix=f"members.{i}.") for i, (_, m) in enumerate(members)]
+        errors.raise_if_any()
+        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            current = _household(uow, household_id)
+            if _villages(uow, {values["village_id"]}).get(values["village_id"]) is None:
+                raise not_found("village_id", "thôn/buôn/tổ dân phố của xã này", "Village of this commune")
+            live = {
+                r[0]
+                for r in uow.conn.exec_driver_sql(
+                    "SELECT id FROM person WHERE household_id = ? AND deleted = 0", (household_id,)
+                )
+            }
+            for i, (pid, _) in enumerate(members):
+                if pid is not None and pid not in live:
+                    raise not_found(f"members.{i}", "thành viên này trong hộ", "Member of this household")
+            check_unique_citizen_ids(
+                uow,
+                [
+                    (f"members.{i}.citizen_id", v["citizen_id"], pid)
+                    for i, ((pid, _), v) in enumerate(zip(members, member_values, strict=True))
+                ],
+            )
+            uow.update("household", current, values)
+            kept = {pid for pid, _ in members if pid is not None}
+            existing = uow.get_many("person", live)
+            for pid in live - kept:
+                uow.delete("person", existing[pid], summary="removed from household")
+            ids: list[str] = []
+            for (pid, _), v in zip(members, member_values, strict=True):
+                if pid is None:
+                    ids.append(uow.insert("person", {**v, "household_id": household_id})["id"])
+                else:
+                    uow.update("person", existing[pid], v)
+                    ids.append(pid)
+            uow.commit()
+        return ids
+
     def add_member(self, household_id: str, inp: PersonInput) -> PersonView:
         return PersonService(self.ctx).create(inp, household_id=household_id)
 
