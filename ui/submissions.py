@@ -10,6 +10,7 @@ from dlso_desktop.services.views import ProcedureView, SubmissionView
 from dlso_desktop.text import fold, format_date_vn, parse_date_vn
 from dlso_desktop.validation import ValidationError
 from ui.app_context import AppContext
+from ui.list_model import RowListModel
 from ui.page import Page
 from ui.person_picker import DraftKeeper, FieldErrors, PersonPicker, error_label
 from ui.qt import QtCore, QtGui, QtWidgets
@@ -38,31 +39,20 @@ def portal_label(portal: str, language: str) -> str:
     return portal
 
 
-class SubmissionModel(QtCore.QAbstractTableModel):
+class SubmissionModel(RowListModel[SubmissionView]):
     """The submissions matching the filter (at most a few hundred: ``find`` is limited)."""
 
     DATE, PROCEDURE, PERSON, PORTAL, DOSSIER, STATUS, FULL_ONLINE = range(7)
+    COLUMNS = 7
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[SubmissionView] = []
         self.language = "vi"
 
-    def set_rows(self, rows: list[SubmissionView]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QtCore.QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QtCore.QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 7
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+        s = self.row_at(index)
+        if s is None:
             return None
-        s = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.FULL_ONLINE:

@@ -9,6 +9,7 @@ from dlso_desktop.services.views import AttendanceView, CourseView, SessionView,
 from dlso_desktop.text import format_date_vn
 from dlso_desktop.validation import ValidationError
 from ui.app_context import AppContext
+from ui.list_model import RowListModel
 from ui.page import Page
 from ui.person_picker import DraftKeeper, FieldErrors, PersonPicker
 from ui.qt import QtCore, QtGui, QtWidgets, Signal
@@ -17,30 +18,16 @@ Qt = QtCore.Qt
 _Index = QtCore.QModelIndex | QtCore.QPersistentModelIndex
 
 
-class SessionModel(QtCore.QAbstractTableModel):
+class SessionModel(RowListModel[SessionView]):
     """The sessions of the commune, newest first (a commune has at most a few hundred)."""
 
     DATE, COURSE, PLACE, ATTENDEES, PASSED = range(5)
-
-    def __init__(self, parent: QtCore.QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[SessionView] = []
-
-    def set_rows(self, rows: list[SessionView]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QtCore.QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QtCore.QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 5
+    COLUMNS = 5
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+        s = self.row_at(index)
+        if s is None:
             return None
-        s = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return [format_date_vn(s.session_date), s.course_name, s.place, s.attendee_count, s.passed_count][col]
@@ -65,28 +52,14 @@ class SessionModel(QtCore.QAbstractTableModel):
         return next((i for i, s in enumerate(self.rows) if s.id == session_id), -1)
 
 
-class RosterModel(QtCore.QAbstractTableModel):
+class RosterModel(RowListModel[AttendanceView]):
     """One session's roster: name, present (a check box), result (Passed / Not yet / —), editable in place.
 
     An edit updates the row at once and emits ``change_requested``; the page saves it and reloads."""
 
     NAME, PRESENT, RESULT = range(3)
+    COLUMNS = 3
     change_requested = Signal(str, bool, object)  # (person id, present, result or None)
-
-    def __init__(self, parent: QtCore.QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[AttendanceView] = []
-
-    def set_rows(self, rows: list[AttendanceView]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QtCore.QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QtCore.QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 3
 
     @staticmethod
     def result_label(result: str | None) -> str:
@@ -97,9 +70,9 @@ class RosterModel(QtCore.QAbstractTableModel):
         return "—"
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+        a = self.row_at(index)
+        if a is None:
             return None
-        a = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.NAME:
@@ -126,9 +99,9 @@ class RosterModel(QtCore.QAbstractTableModel):
         return base
 
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+        a = self.row_at(index)
+        if a is None:
             return False
-        a = self.rows[index.row()]
         if index.column() == self.PRESENT and role == Qt.ItemDataRole.CheckStateRole:
             present = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) else value
             new = a._replace(present=present)
