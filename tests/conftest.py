@@ -59,6 +59,19 @@ def take_snapshot(db: Database) -> Snapshot:
         return {t: sorted((tuple(r) for r in conn.exec_driver_sql(f'SELECT * FROM "{t}"')), key=repr) for t in tables}
 
 
+@pytest.fixture
+def ctx(db: Database, user_id: str, tmp_path: Path, qapp: object) -> Iterator[Any]:
+    """What the main window gives every screen: services for the fixture's user, tasks, settings."""
+    from ui.app_context import AppContext
+    from ui.settings import Settings
+    from ui.tasks import Tasks
+
+    user = next(u for u in Services(db).users.list_all() if u.id == user_id)
+    context = AppContext(db, user, Tasks(), Settings(tmp_path), tmp_path)
+    yield context
+    context.tasks.wait()
+
+
 @pytest.fixture(autouse=True)
 def _english_again_after_each_test() -> Iterator[None]:
     """Translators are global to the application: a test that switched to Vietnamese must not leak it."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -14,25 +13,12 @@ from pytestqt.qtbot import QtBot
 
 from dlso_desktop.services import Services
 from dlso_desktop.services.people import PersonInput
-from dlso_desktop.services.views import UserView
-from dlso_desktop.storage.store import Database
 from dlso_desktop.text import format_date_vn
 from ui.app_context import AppContext
 from ui.i18n import install_language
 from ui.qt import QtCore
-from ui.settings import LANGUAGE, Settings
+from ui.settings import LANGUAGE
 from ui.submissions import SubmissionModel, SubmissionsPage
-from ui.tasks import Tasks
-
-
-@pytest.fixture
-def ctx(db: Database, user_id: str, tmp_path: Path, qapp: object) -> Iterator[AppContext]:
-    tasks = Tasks()
-    context = AppContext(
-        db, UserView(user_id, "Nguyễn Thị Lan", "team_member", True), tasks, Settings(tmp_path), tmp_path
-    )
-    yield context
-    tasks.wait()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -13,24 +12,12 @@ from pytestqt.qtbot import QtBot
 
 from dlso_desktop.services import Services
 from dlso_desktop.services.people import PersonInput
-from dlso_desktop.services.views import UserView, VillageView
-from dlso_desktop.storage.store import Database
+from dlso_desktop.services.views import VillageView
 from ui.app_context import AppContext
 from ui.i18n import install_language
 from ui.qt import Qt, QtCore
-from ui.settings import LANGUAGE, Settings
-from ui.tasks import Tasks
+from ui.settings import LANGUAGE
 from ui.training import RosterModel, SessionModel, TrainingPage
-
-
-@pytest.fixture
-def ctx(db: Database, user_id: str, tmp_path: Path, qapp: object) -> Iterator[AppContext]:
-    tasks = Tasks()
-    context = AppContext(
-        db, UserView(user_id, "Nguyễn Thị Lan", "team_member", True), tasks, Settings(tmp_path), tmp_path
-    )
-    yield context
-    tasks.wait()
 
 
 @pytest.fixture
