@@ -98,6 +98,9 @@ class VisitFlow(Retranslatable, QtWidgets.QDialog):
         self.detail: HouseholdDetail | None = None
         self.rows: list[_MemberRow] = []
         self.draft_restored = False
+        # room for a 7-person status grid on a 1366x768 screen, with the taskbar
+        self.setMinimumSize(860, 520)
+        self.resize(1000, 600)
         self.is_loaded = False
         self.saving = False
         self._dirty = False
