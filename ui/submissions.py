@@ -213,6 +213,11 @@ class SubmissionsPage(Page):
         self.view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
         self.view.verticalHeader().hide()
+        header = self.view.horizontalHeader()  # fit 1366x768: procedure, person and portal share the rest
+        fit, stretch = QtWidgets.QHeaderView.ResizeMode.ResizeToContents, QtWidgets.QHeaderView.ResizeMode.Stretch
+        for col in range(SubmissionModel.COLUMNS):
+            stretchy = col in (SubmissionModel.PROCEDURE, SubmissionModel.PERSON, SubmissionModel.PORTAL)
+            header.setSectionResizeMode(col, stretch if stretchy else fit)
         self.view.setWordWrap(False)
         right_layout.addWidget(self.view, 1)
         self.count_label = QtWidgets.QLabel()
@@ -232,6 +237,8 @@ class SubmissionsPage(Page):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)  # the form never disappears behind a wide list
+        splitter.setSizes([460, 700])
 
         self._filter_timer = QtCore.QTimer(self)
         self._filter_timer.setSingleShot(True)
@@ -527,8 +534,6 @@ class SubmissionsPage(Page):
             row = next((i for i, r in enumerate(rows) if r.id == current.id), -1)
             if row >= 0:
                 self.view.selectRow(row)
-        self.view.resizeColumnsToContents()
-        self.view.setColumnWidth(SubmissionModel.PROCEDURE, min(self.view.columnWidth(1), 260))
         self._show_count()
         self._row_selected(self.view.currentIndex(), QtCore.QModelIndex())
 

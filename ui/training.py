@@ -192,7 +192,10 @@ class TrainingPage(Page):
         self.session_view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
         self.session_view.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
         self.session_view.verticalHeader().hide()
-        self.session_view.horizontalHeader().setStretchLastSection(True)
+        header = self.session_view.horizontalHeader()  # fit 1366x768: text columns share what is left
+        fit, stretch = QtWidgets.QHeaderView.ResizeMode.ResizeToContents, QtWidgets.QHeaderView.ResizeMode.Stretch
+        for col, mode in ((0, fit), (1, stretch), (2, stretch), (3, fit), (4, fit)):
+            header.setSectionResizeMode(col, mode)
         left_layout.addWidget(self.session_view, 1)
 
         self.draft = DraftKeeper(ctx, self._draft_key(), self.draft_fields, self.apply_draft)

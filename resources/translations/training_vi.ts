@@ -62,7 +62,7 @@
     <message>
         <location filename="../../ui/training.py" line="345"/>
         <source>Training</source>
-        <translation>Đào tạo</translation>
+        <translation>Tập huấn</translation>
     </message>
     <message>
         <location filename="../../ui/training.py" line="348"/>
