@@ -423,7 +423,7 @@ def test_vietnamese_texts(
     loaded = install_language("vi", qapp)
     try:
         if not any(p.name == "households_vi.qm" for p in loaded):
-            pytest.skip("translations not compiled (make qm)")
+            pytest.fail("households_vi.qm is missing: make qm (make test builds it)")
         page = _page(qtbot, ctx)
         assert page.title() == "Hộ gia đình"
         assert page.new_button.text() != "New household"

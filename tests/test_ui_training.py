@@ -137,7 +137,7 @@ def test_summary_in_vietnamese(page: TrainingPage, services: Services, qtbot: Qt
     _idle(qtbot, page)
     loaded = install_language("vi")
     if not any(p.name == "training_vi.qm" for p in loaded):
-        pytest.skip("training_vi.qm not compiled (make qm)")
+        pytest.fail("training_vi.qm is missing: make qm (make test builds it)")
     QtCore.QCoreApplication.processEvents()
     assert page.summary_label.text().startswith("0 có mặt · 0 đạt")
     assert page.tabs.tabText(1) == "Khóa học"
