@@ -240,6 +240,7 @@ class SubmissionsPage(Page):
         splitter.setChildrenCollapsible(False)  # the form never disappears behind a wide list
         splitter.setSizes([460, 700])
 
+        self._list_seq = 0
         self._filter_timer = QtCore.QTimer(self)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(300)
@@ -522,12 +523,18 @@ class SubmissionsPage(Page):
         status = self.filter_status.currentData()
         submissions = self.ctx.services.submissions
         self.busy += 1
+        self._list_seq += 1
+        seq = self._list_seq
         self.ctx.tasks.run(
-            lambda: submissions.find(status=status, since=since, until=until), self._list_loaded, self._list_failed
+            lambda: submissions.find(status=status, since=since, until=until),
+            lambda rows: self._list_loaded(rows, seq),
+            self._list_failed,
         )
 
-    def _list_loaded(self, rows: list[SubmissionView]) -> None:
+    def _list_loaded(self, rows: list[SubmissionView], seq: int | None = None) -> None:
         self.busy -= 1
+        if seq is not None and seq != self._list_seq:
+            return  # an older filter's answer arrived after a newer one was asked: drop it
         current = self.selected()
         self.model.set_rows(rows)
         if current is not None:
