@@ -226,6 +226,17 @@ def run_first_run(data_dir: Path, settings: Settings) -> tuple[Database, UserVie
     if picker.exec() != QtWidgets.QDialog.DialogCode.Accepted or picker.selected_code() is None:
         return None
     db = create_database(paths.database_path(data_dir), picker.selected_code() or 0)
+    user = create_first_user(db, settings)
+    if user is None:
+        db.close()
+        return None
+    VillagesDialog(Services(db, user_id=user.id)).exec()
+    offer_demo_data(db, user)
+    return db, user
+
+
+def create_first_user(db: Database, settings: Settings) -> UserView | None:
+    """Ask for the laptop's first user until it is valid (or the user cancels); remember it for sign-in."""
     dialog = FirstUserDialog()
     while dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
         try:
@@ -234,8 +245,5 @@ def run_first_run(data_dir: Path, settings: Settings) -> tuple[Database, UserVie
             dialog.error.setText(err.message_vi)
             continue
         settings.set(LAST_USER, user.id)
-        VillagesDialog(Services(db, user_id=user.id)).exec()
-        offer_demo_data(db, user)
-        return db, user
-    db.close()
+        return user
     return None

@@ -37,18 +37,9 @@ class SignInDialog(QtWidgets.QDialog):
 def sign_in(db: Database, settings: Settings) -> UserView | None:
     users = [u for u in Services(db).users.list_all() if u.active]
     if not users:
-        from ui.first_run import FirstUserDialog
+        from ui.first_run import create_first_user
 
-        first = FirstUserDialog()
-        while first.exec() == QtWidgets.QDialog.DialogCode.Accepted:
-            try:
-                user = Services(db).users.create(first.name.text(), first.role.currentData(), first.pin.text())
-            except ValidationError as err:
-                first.error.setText(err.message_vi)
-                continue
-            settings.set(LAST_USER, user.id)
-            return user
-        return None
+        return create_first_user(db, settings)
     dialog = SignInDialog(users, settings.get(LAST_USER))
     while dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
         try:
