@@ -446,6 +446,35 @@ class Draft(SQLModel, table=True):
     updated_at: str
 
 
+class SyncConflict(SQLModel, table=True):
+    """A conflict the server found (the same field changed on two sides), pulled from the server.
+
+    Values are JSON text (any field type). A commune operator resolves it with a ``resolve`` outbox op; the
+    server applies the choice and the resolved conflict comes back with the next pull.
+    """
+
+    __tablename__ = "sync_conflict"
+    id: str = Field(primary_key=True, max_length=36)
+    version: int = 0
+    table_name: str
+    row_id: str = Field(max_length=36, index=True)
+    field: str
+    base_value: str = "null"
+    server_value: str = "null"
+    server_by: str | None = None
+    server_device: str | None = None
+    server_at: str | None = None
+    incoming_value: str = "null"
+    incoming_by: str | None = None
+    incoming_device: str | None = None
+    incoming_at: str | None = None
+    status: str = "open"  # open / resolved
+    resolved_value: str | None = None
+    resolved_by: str | None = None
+    resolved_at: str | None = None
+    created_at: str = ""
+
+
 class AuditEntry(SQLModel, table=True):
     """Append-only trail: who did what to which record, when, on which device."""
 

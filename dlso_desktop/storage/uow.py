@@ -132,8 +132,12 @@ class UnitOfWork:
         commune_code: int,
         user_id: str | None,
         fault_hook: FaultHook | None = None,
+        remote: bool = False,
     ) -> None:
         self.conn = conn
+        #: applying changes pulled from the server: rows keep the server's metadata, no outbox op and no
+        #: audit entry is written (the change is not this laptop's), the search index is kept as usual
+        self.remote = remote
         self.device_id = device_id
         self.commune_code = commune_code
         self.user_id = user_id
@@ -166,7 +170,7 @@ class UnitOfWork:
             row["sort_key"] = person_sort_key(row["name"], "given_first", None)
         self._pending.inserts.setdefault(table, []).append(row)
         fields = _INSERT_FIELDS.get(table)
-        if fields is not None:
+        if fields is not None and not self.remote:
             # a field left at its model default (None, "", False, 0) is implied by the op's schema version
             changes = {f: v for f, default in fields if (v := row[f]) != default}
             self._queue_op(table, row["id"], "insert", changes, 0)
@@ -191,7 +195,8 @@ class UnitOfWork:
         if not changes:
             return {}
         sets = {f: v for f, (_, v) in changes.items()}
-        sets.update(updated_at=self.now, updated_by=self.user_id, updated_device=self.device_id)
+        if not self.remote:
+            sets.update(updated_at=self.now, updated_by=self.user_id, updated_device=self.device_id)
         merged = {**current, **sets}
         if table == "person":
             sets["sort_key"] = person_sort_key(merged["full_name"], merged["name_order"], merged.get("sort_name"))
@@ -206,7 +211,7 @@ class UnitOfWork:
         self.conn.execute(tbl.update().where(tbl.c.id == current["id"]).values(**sets))
         self._step("record")
         synced = {f: c for f, c in changes.items() if f in _SYNCED[table]}
-        if synced:
+        if synced and not self.remote:
             self._queue_op(table, current["id"], "update", synced, int(current.get("version") or 0))
         self._queue_audit(action, table, current["id"], summary or ", ".join(sorted(changes)))
         return changes
@@ -331,6 +336,8 @@ class UnitOfWork:
         )
 
     def _queue_audit(self, action: str, table: str, row_id: str, summary: str) -> None:
+        if self.remote:
+            return
         self._pending.audit.append((self.now, self.user_id, self.device_id, action, table, row_id, summary))
 
     def _village_name(self, village_id: str) -> str:

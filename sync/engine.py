@@ -1,0 +1,207 @@
+"""The laptop's sync engine: enrollment, then rounds of push (outbox ops in op-id order) and pull (pages
+applied together with their cursor). No Qt: the app runs it on its background helper, the CLI directly.
+
+A round is safe to interrupt anywhere (network cut, process killed): what the server committed is answered
+again as a duplicate when the same ops are resent, and a pulled page is either applied with its cursor or
+not at all. See docs/SYNC_PROTOCOL.md.
+"""
+
+import platform
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+from dlso_desktop import __version__
+from dlso_desktop.ids import parse_utc, utc_now
+from dlso_desktop.storage.store import Database
+from sync import local
+from sync import protocol as P
+from sync.transport import HttpTransport, Refused, Transport
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total) — total 0 when unknown
+
+
+class NotEnrolled(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class RoundResult:
+    applied: int = 0
+    duplicate: int = 0
+    conflict: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    kept_local: int = 0
+    reset: bool = False
+    clock_offset_seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    enrolled: bool
+    server: str | None
+    commune_name: str | None
+    pending: int
+    rejected: int
+    open_conflicts: int
+    last_sync_at: str | None
+    last_error: str | None
+    cursor: int
+    clock_offset_seconds: float | None
+
+
+def status(db: Database) -> SyncStatus:
+    with db.reader() as conn:
+        pending = int(conn.exec_driver_sql("SELECT count(*) FROM outbox WHERE status IS NULL").scalar_one())
+        rejected = int(conn.exec_driver_sql("SELECT count(*) FROM outbox WHERE status = 'rejected'").scalar_one())
+        conflicts = int(conn.exec_driver_sql("SELECT count(*) FROM sync_conflict WHERE status = 'open'").scalar_one())
+        meta = {str(k): str(v) for k, v in conn.exec_driver_sql("SELECT key, value FROM meta WHERE key LIKE 'sync.%'")}
+    offset = meta.get(local.CLOCK_OFFSET)
+    return SyncStatus(
+        enrolled=local.TOKEN in meta,
+        server=meta.get(local.SERVER),
+        commune_name=meta.get(local.COMMUNE_NAME),
+        pending=pending,
+        rejected=rejected,
+        open_conflicts=conflicts,
+        last_sync_at=meta.get(local.LAST_SYNC),
+        last_error=meta.get(local.LAST_ERROR),
+        cursor=int(meta.get(local.CURSOR, "0")),
+        clock_offset_seconds=None if offset is None else float(offset),
+    )
+
+
+def enroll(db: Database, server_url: str, code: str, *, transport: Transport | None = None) -> P.EnrollResponse:
+    """Enroll this laptop with a one-time code; the token is kept in the database (encrypted by issue #6)."""
+    own = transport or HttpTransport(server_url, retries=2)
+    body = P.EnrollRequest(
+        code=code.strip(),
+        device_id=db.device_id,
+        device_name=platform.node()[:120],
+        commune_code=db.commune_code,
+        app_version=__version__,
+    )
+    answer = P.EnrollResponse.model_validate(own.post(f"{P.PREFIX}/enroll", body.model_dump()))
+    local.set_meta(
+        db,
+        {
+            local.SERVER: server_url.rstrip("/"),
+            local.TOKEN: answer.token,
+            local.ENROLLED_AT: utc_now(),
+            local.COMMUNE_NAME: answer.commune_name,
+            local.CURSOR: local.get_meta(db, local.CURSOR) or "0",
+        },
+    )
+    return answer
+
+
+def transport_for(db: Database) -> HttpTransport:
+    server = local.get_meta(db, local.SERVER)
+    token = local.get_meta(db, local.TOKEN)
+    if not server or not token:
+        raise NotEnrolled("this laptop is not enrolled with a server")
+    return HttpTransport(server, token)
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        db: Database,
+        transport: Transport,
+        *,
+        batch_size: int = 500,
+        page_size: int = 2000,
+        progress: Progress | None = None,
+    ) -> None:
+        self.db = db
+        self.transport = transport
+        self.batch_size = min(batch_size, P.MAX_PUSH_OPS)
+        self.page_size = min(page_size, P.MAX_PULL_LIMIT)
+        self.progress = progress or (lambda _phase, _done, _total: None)
+
+    def run_round(self) -> RoundResult:
+        """Push everything pending, then pull everything new. Raises on refusal or when the network fails."""
+        result = RoundResult()
+        try:
+            state = P.StateResponse.model_validate(self.transport.get(f"{P.PREFIX}/state"))
+            self._clock(result, state.server_time)
+            note = local.reconcile_with_server(self.db, state.last_op_id)
+            if note:
+                result.notes.append(note)
+            self.push(result)
+            self.pull(result)
+        except Refused as exc:
+            local.set_meta(self.db, {local.LAST_ERROR: exc.message_vi})
+            raise
+        except Exception as exc:
+            local.set_meta(self.db, {local.LAST_ERROR: f"{type(exc).__name__}: {exc}"})
+            raise
+        local.set_meta(self.db, {local.LAST_SYNC: utc_now(), local.LAST_ERROR: None})
+        local.prune_acknowledged(self.db)
+        return result
+
+    def push(self, result: RoundResult) -> None:
+        total = local.pending_count(self.db)
+        done = 0
+        self.progress("push", 0, total)
+        while True:
+            ops = local.pending_ops(self.db, self.batch_size)
+            if not ops:
+                break
+            request = P.PushRequest(ops=ops, client_time=utc_now())
+            answer = P.PushResponse.model_validate(
+                self.transport.post(f"{P.PREFIX}/push", request.model_dump(mode="json"))
+            )
+            if answer.resend_from is not None and ops[0].op_id > answer.resend_from and not answer.results:
+                raise RuntimeError(f"the server needs op {answer.resend_from} again, which this laptop no longer keeps")
+            local.record_results(self.db, answer.results, answer.resend_from)
+            for r in answer.results:
+                if r.status == P.OpStatus.APPLIED:
+                    result.applied += 1
+                elif r.status == P.OpStatus.DUPLICATE:
+                    result.duplicate += 1
+                elif r.status == P.OpStatus.CONFLICT:
+                    result.conflict += 1
+                else:
+                    result.rejected += 1
+            if not answer.results and answer.resend_from is None:
+                raise RuntimeError("the server answered no op of a non-empty batch")
+            done += len(answer.results)
+            self.progress("push", done, max(total, done))
+
+    def pull(self, result: RoundResult) -> None:
+        cursor = int(local.get_meta(self.db, local.CURSOR) or "0")
+        self.progress("pull", 0, 0)
+        while True:
+            page = P.PullResponse.model_validate(
+                self.transport.get(f"{P.PREFIX}/pull", {"cursor": cursor, "limit": self.page_size})
+            )
+            if page.reset_required:
+                if result.reset:
+                    raise RuntimeError("the server asked for a reset twice in one round")
+                result.reset = True
+                result.notes.append(f"server asked for a full pull (cursor {cursor} is not valid there)")
+                local.reset_cursor(self.db)
+                cursor = 0
+                continue
+            outcome = local.apply_page(self.db, page.changes, page.cursor)
+            result.pulled += outcome.applied
+            result.kept_local += outcome.kept_local
+            cursor = page.cursor
+            self.progress("pull", result.pulled, 0)
+            if not page.more:
+                break
+        if result.reset:
+            local.set_meta(self.db, {local.RESET_PENDING: None})
+
+    def _clock(self, result: RoundResult, server_time: str) -> None:
+        offset = (parse_utc(server_time) - datetime.now(UTC)).total_seconds()
+        result.clock_offset_seconds = offset
+        local.set_meta(self.db, {local.CLOCK_OFFSET: f"{offset:.1f}"})
+        if abs(offset) > P.CLOCK_WARNING_SECONDS:
+            result.notes.append(f"this laptop's clock is off by {offset / 3600:+.1f} hours")

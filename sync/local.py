@@ -1,0 +1,468 @@
+"""The laptop's side of sync, without the network: reading the outbox, recording the server's answers,
+applying pulled pages (each with its cursor, in one transaction) and the sync facts kept in ``meta``.
+
+Every function here is one short transaction on the laptop database; the engine (:mod:`sync.engine`) calls
+them between network requests, so a crash at any instant leaves the database as it was before or after a
+whole step — never a page applied without its cursor, never an answer half-recorded.
+"""
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection
+
+from dlso_desktop.ids import new_id, utc_now
+from dlso_desktop.models import Role
+from dlso_desktop.storage import schema
+from dlso_desktop.storage.store import Database
+from dlso_desktop.storage.uow import UnitOfWork, dumps
+from sync import fields as F
+from sync.protocol import ACKED_OP_RETENTION_DAYS, CONFLICT_TABLE, Change, Op, OpKind, OpResult, OpStatus
+
+# meta keys
+SERVER = "sync.server"
+TOKEN = "sync.token"
+CURSOR = "sync.cursor"
+ENROLLED_AT = "sync.enrolled_at"
+COMMUNE_NAME = "sync.commune_name"
+LAST_SYNC = "sync.last_sync_at"
+LAST_ERROR = "sync.last_error"
+CLOCK_OFFSET = "sync.clock_offset_seconds"
+RESET_PENDING = "sync.reset_pending"
+
+
+@contextmanager
+def _write(db: Database) -> Iterator[Connection]:
+    with db.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
+        conn.begin()
+        try:
+            yield conn
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+
+def get_meta(db: Database, key: str) -> str | None:
+    with db.reader() as conn:
+        row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (key,)).first()
+    return None if row is None else str(row[0])
+
+
+def _set_meta(conn: Connection, values: Mapping[str, str | None]) -> None:
+    for key, value in values.items():
+        if value is None:
+            conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            conn.exec_driver_sql(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+
+def set_meta(db: Database, values: Mapping[str, str | None]) -> None:
+    with _write(db) as conn:
+        _set_meta(conn, values)
+    for key, value in values.items():
+        if value is None:
+            db.meta.pop(key, None)
+        else:
+            db.meta[key] = value
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Outbox
+
+
+def pending_ops(db: Database, limit: int) -> list[Op]:
+    """The oldest ops not yet answered, in op-id order."""
+    with db.reader() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT op_id, txn_id, table_name, row_id, kind, changes, base_version, author_id, created_at,"
+            " schema_version FROM outbox WHERE status IS NULL ORDER BY op_id LIMIT ?",
+            (limit,),
+        ).all()
+    return [
+        Op.model_construct(
+            op_id=int(r[0]),
+            txn_id=str(r[1]),
+            table=str(r[2]),
+            row_id=str(r[3]),
+            kind=OpKind(r[4]),
+            changes=json.loads(r[5]),
+            base_version=int(r[6]),
+            author_id=r[7],
+            created_at=str(r[8]),
+            schema_version=int(r[9]),
+        )
+        for r in rows
+    ]
+
+
+def pending_count(db: Database) -> int:
+    with db.reader() as conn:
+        return int(conn.exec_driver_sql("SELECT count(*) FROM outbox WHERE status IS NULL").scalar_one())
+
+
+def record_results(db: Database, results: Sequence[OpResult], resend_from: int | None) -> None:
+    """Keep the server's answers (one transaction); a ``resend_from`` marks ops from there on as pending."""
+    now = utc_now()
+    params = []
+    for r in results:
+        status = r.status
+        if status == OpStatus.DUPLICATE and r.original_status is not None:
+            status = r.original_status  # the first answer is the one that counts (a rejection keeps its reason)
+        params.append((status.value, r.reason, now, r.op_id))
+    with _write(db) as conn:
+        conn.exec_driver_sql("UPDATE outbox SET status = ?, status_reason = ?, acked_at = ? WHERE op_id = ?", params)
+        if resend_from is not None:
+            conn.exec_driver_sql(
+                "UPDATE outbox SET status = NULL, status_reason = NULL, acked_at = NULL WHERE op_id >= ?",
+                (resend_from,),
+            )
+
+
+def reconcile_with_server(db: Database, server_last_op_id: int) -> str | None:
+    """Compare the server's last op from this device with the outbox (SYNC.md guarantee 8).
+
+    * The server holds fewer ops than were acknowledged (it was restored from a backup): the missing ones
+      are marked pending again and go out with the next push.
+    * The server holds more ops than this laptop ever numbered (the laptop was restored from an old backup):
+      pending ops are renumbered after the server's last op, so they are not taken for duplicates.
+
+    Returns a note for the log, or None when both sides agree.
+    """
+    with _write(db) as conn:
+        local_max = int(
+            conn.exec_driver_sql(
+                "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)"
+            ).scalar_one()
+        )
+        acked_max = conn.exec_driver_sql("SELECT max(op_id) FROM outbox WHERE status IS NOT NULL").scalar_one()
+        if acked_max is not None and int(acked_max) > server_last_op_id:
+            n = conn.exec_driver_sql(
+                "UPDATE outbox SET status = NULL, status_reason = NULL, acked_at = NULL"
+                " WHERE op_id > ? AND status IS NOT NULL",
+                (server_last_op_id,),
+            ).rowcount
+            return f"server is missing {n} acknowledged ops after op {server_last_op_id}: resending"
+        if server_last_op_id > local_max:
+            pending = [
+                int(r[0])
+                for r in conn.exec_driver_sql("SELECT op_id FROM outbox WHERE status IS NULL ORDER BY op_id DESC")
+            ]
+            shift = server_last_op_id - (min(pending) if pending else local_max + 1) + 1
+            for op_id in pending:  # highest first: a shifted id never meets an unshifted one
+                conn.exec_driver_sql("UPDATE outbox SET op_id = ? WHERE op_id = ?", (op_id + shift, op_id))
+            new_max = max([server_last_op_id, *[p + shift for p in pending]])
+            conn.exec_driver_sql("UPDATE sqlite_sequence SET seq = ? WHERE name = 'outbox'", (new_max,))
+            if conn.exec_driver_sql("SELECT changes()").scalar_one() == 0:
+                conn.exec_driver_sql("INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', ?)", (new_max,))
+            return f"server already holds ops up to {server_last_op_id}: {len(pending)} pending ops renumbered"
+    return None
+
+
+def prune_acknowledged(db: Database, now: str | None = None) -> int:
+    """Drop answered ops older than the retention (30 days) — never a pending one."""
+    from datetime import UTC, datetime, timedelta
+
+    cutoff = datetime.now(UTC) - timedelta(days=ACKED_OP_RETENTION_DAYS)
+    stamp = cutoff.strftime("%Y-%m-%dT%H:%M:%S.000Z") if now is None else now
+    with _write(db) as conn:
+        return int(
+            conn.exec_driver_sql(
+                "DELETE FROM outbox WHERE status IS NOT NULL AND status != 'rejected' AND acked_at < ?", (stamp,)
+            ).rowcount
+        )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Pull
+
+
+@dataclass(slots=True)
+class PageResult:
+    applied: int
+    kept_local: int  # fields not overwritten because a local change of them is not sent yet
+
+
+def _pending_fields(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
+    out: dict[tuple[str, str], set[str]] = {}
+    if not keys:
+        return out
+    rows = conn.exec_driver_sql("SELECT table_name, row_id, kind, changes FROM outbox WHERE status IS NULL")
+    for table, row_id, kind, changes in rows:
+        key = (str(table), str(row_id))
+        if key not in keys:
+            continue
+        names = out.setdefault(key, set())
+        if kind == "delete":
+            names.add("deleted")
+        elif kind == "insert":
+            names.update(json.loads(changes))
+            names.add("deleted")
+        else:
+            names.update(json.loads(changes))
+    return out
+
+
+def _local_value(spec: F.FieldSpec, value: Any) -> Any:
+    if spec.kind == "date" and isinstance(value, str):
+        return date.fromisoformat(value)
+    return value
+
+
+def apply_page(db: Database, changes: Sequence[Change], cursor: int) -> PageResult:
+    """Apply one pulled page and store its cursor, in one transaction.
+
+    Fields with unsent local changes keep their local value (the pending op will reach the server, which
+    merges it or reports a conflict). Foreign keys are checked by the laptop when it writes, not here: a
+    page may hold a household whose village, renamed later, arrives in a later page.
+    """
+    applied = kept = 0
+    with db.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            conn.begin()
+            uow = UnitOfWork(conn, device_id=db.device_id, commune_code=db.commune_code, user_id=None, remote=True)
+            keys = {(c.table, c.row_id) for c in changes}
+            pending = _pending_fields(conn, keys)
+            by_table: dict[str, list[Change]] = {}
+            for c in changes:
+                by_table.setdefault(c.table, []).append(c)
+            for table, items in by_table.items():
+                if table == CONFLICT_TABLE:
+                    _apply_conflicts(conn, items)
+                    applied += len(items)
+                    continue
+                spec = F.TABLES.get(table)
+                if spec is None:
+                    continue  # a table this app version does not know: skipped, not an error
+                current = uow.get_many(table, [c.row_id for c in items])
+                for c in items:
+                    local = pending.get((table, c.row_id), set())
+                    values: dict[str, Any] = {}
+                    for name, fs in spec.fields.items():
+                        if name in local:
+                            kept += 1
+                            continue
+                        if name in c.data:
+                            values[name] = _local_value(fs, c.data[name])
+                    for name in F.META_FIELDS:
+                        if name in c.data and name != "commune_code":
+                            values[name] = c.data[name]
+                    values["version"] = c.version
+                    if "deleted" not in local:
+                        values["deleted"] = c.deleted
+                    row = current.get(c.row_id)
+                    if row is None:
+                        values["id"] = c.row_id
+                        values["commune_code"] = db.commune_code
+                        for name in ("created_at", "updated_at"):
+                            values.setdefault(name, utc_now())
+                        values.setdefault("created_device", "")
+                        values.setdefault("updated_device", "")
+                        uow.insert(table, values)
+                    else:
+                        if row.get("version", 0) > c.version:
+                            continue  # already newer here (a page replayed after a crash)
+                        old_name = row.get("name")
+                        uow.update(table, row, values)
+                        if table == "village" and "name" in values and values["name"] != old_name:
+                            uow.reindex_village(c.row_id, str(old_name), str(values["name"]))
+                    applied += 1
+            uow.flush()
+            _set_meta(conn, {CURSOR: str(cursor)})
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
+    db.meta[CURSOR] = str(cursor)
+    return PageResult(applied, kept)
+
+
+def _apply_conflicts(conn: Connection, items: Iterable[Change]) -> None:
+    cols = (
+        "id, version, table_name, row_id, field, base_value, server_value, server_by, server_device, server_at,"
+        " incoming_value, incoming_by, incoming_device, incoming_at, status, resolved_value, resolved_by,"
+        " resolved_at, created_at"
+    )
+    params = []
+    for c in items:
+        d = c.data
+        params.append(
+            (
+                c.row_id,
+                c.version,
+                str(d.get("table_name", "")),
+                str(d.get("row_id", "")),
+                str(d.get("field", "")),
+                F.canonical(d.get("base_value")),
+                F.canonical(d.get("server_value")),
+                d.get("server_by"),
+                d.get("server_device"),
+                d.get("server_at"),
+                F.canonical(d.get("incoming_value")),
+                d.get("incoming_by"),
+                d.get("incoming_device"),
+                d.get("incoming_at"),
+                str(d.get("status", "open")),
+                None if d.get("resolved_at") is None else F.canonical(d.get("resolved_value")),
+                d.get("resolved_by"),
+                d.get("resolved_at"),
+                str(d.get("created_at", "")),
+            )
+        )
+    placeholders = ", ".join("?" * 19)
+    updates = ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in cols.split(",")[1:])
+    conn.exec_driver_sql(
+        f"INSERT INTO sync_conflict ({cols}) VALUES ({placeholders}) ON CONFLICT(id) DO UPDATE SET {updates}", params
+    )
+
+
+def reset_cursor(db: Database) -> None:
+    set_meta(db, {CURSOR: "0", RESET_PENDING: "1"})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Conflicts
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictView:
+    id: str
+    table_name: str
+    row_id: str
+    field: str
+    server_value: Any
+    server_by: str | None
+    server_device: str | None
+    server_at: str | None
+    incoming_value: Any
+    incoming_by: str | None
+    incoming_device: str | None
+    incoming_at: str | None
+    status: str
+    resolved_value: Any
+    #: a resolution made here that has not reached the server yet
+    resolving: bool
+
+
+def conflicts(db: Database, *, open_only: bool = True) -> list[ConflictView]:
+    with db.reader() as conn:
+        pending = {
+            str(r[0])
+            for r in conn.exec_driver_sql(
+                "SELECT row_id FROM outbox WHERE status IS NULL AND table_name = ?", (CONFLICT_TABLE,)
+            )
+        }
+        rows = conn.exec_driver_sql(
+            "SELECT id, table_name, row_id, field, server_value, server_by, server_device, server_at,"
+            " incoming_value, incoming_by, incoming_device, incoming_at, status, resolved_value FROM sync_conflict"
+            + (" WHERE status = 'open'" if open_only else "")
+            + " ORDER BY created_at, id"
+        ).all()
+    return [
+        ConflictView(
+            id=r[0],
+            table_name=r[1],
+            row_id=r[2],
+            field=r[3],
+            server_value=json.loads(r[4]),
+            server_by=r[5],
+            server_device=r[6],
+            server_at=r[7],
+            incoming_value=json.loads(r[8]),
+            incoming_by=r[9],
+            incoming_device=r[10],
+            incoming_at=r[11],
+            status=r[12],
+            resolved_value=None if r[13] is None else json.loads(r[13]),
+            resolving=r[0] in pending,
+        )
+        for r in rows
+    ]
+
+
+class NotAllowed(PermissionError):
+    def __init__(self, message_vi: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message_vi = message_vi
+        self.message_en = message_en
+
+
+def resolve_conflict(db: Database, user_id: str, conflict_id: str, value: Any) -> None:
+    """A commune operator's decision: an outbox op (it works offline and through a bundle too)."""
+    with db.unit_of_work(user_id) as uow:
+        user = uow.get("app_user", user_id)
+        if user is None or user["role"] != Role.COMMUNE_OPERATOR.value:
+            raise NotAllowed(
+                "Chỉ cán bộ xã (quản trị xã) mới giải quyết được xung đột.",
+                "Only a commune operator can resolve a conflict.",
+            )
+        row = uow.conn.exec_driver_sql(
+            "SELECT table_name, row_id, field, status FROM sync_conflict WHERE id = ?", (conflict_id,)
+        ).first()
+        if row is None or row[3] != "open":
+            raise NotAllowed("Xung đột này không còn chờ giải quyết.", "This conflict is no longer open.")
+        table, name = str(row[0]), str(row[2])
+        if name == "deleted":
+            if not isinstance(value, bool):
+                raise NotAllowed("Hãy chọn giữ xoá hoặc khôi phục.", "Choose keep deleted or restore.")
+        else:
+            try:
+                value = F.check_value(F.TABLES[table].fields[name], value)
+            except F.BadValue as exc:
+                raise NotAllowed(f"Giá trị không hợp lệ: {exc}", f"Invalid value: {exc}") from None
+        uow.conn.exec_driver_sql(
+            "INSERT INTO outbox (txn_id, device_id, table_name, row_id, kind, changes, base_version, author_id,"
+            " created_at, schema_version) VALUES (?, ?, ?, ?, 'resolve', ?, 0, ?, ?, ?)",
+            (
+                new_id(),
+                db.device_id,
+                CONFLICT_TABLE,
+                conflict_id,
+                dumps({"value": value}),
+                user_id,
+                utc_now(),
+                schema.SCHEMA_VERSION,
+            ),
+        )
+        uow.conn.exec_driver_sql(
+            "INSERT INTO audit_entry (at, user_id, device_id, action, table_name, row_id, summary)"
+            " VALUES (?, ?, ?, 'resolve', ?, ?, ?)",
+            (utc_now(), user_id, db.device_id, CONFLICT_TABLE, conflict_id, f"{table}.{name}"),
+        )
+        uow.commit()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Verification
+
+
+def local_digests(db: Database) -> dict[str, tuple[int, str]]:
+    out: dict[str, tuple[int, str]] = {}
+    with db.reader() as conn:
+        for table, spec in F.TABLES.items():
+            names = list(spec.fields)
+            result = conn.exec_driver_sql(f"SELECT id, {', '.join(names)} FROM {table} WHERE deleted = 0")
+            rows = ((str(r[0]), dict(zip(names, _decode_row(spec, r[1:]), strict=True))) for r in result)
+            out[table] = F.table_digest(table, rows)
+    return out
+
+
+def _decode_row(spec: F.TableSpec, values: Sequence[Any]) -> list[Any]:
+    out = []
+    for (_name, fs), v in zip(spec.fields.items(), values, strict=True):
+        if fs.kind == "bool" and v is not None:
+            v = bool(v)
+        out.append(v)
+    return out

@@ -1,0 +1,178 @@
+"""The sync protocol, version 1: the messages laptops and the provincial server exchange (SYNC.md).
+
+Every message is a pydantic model, so the server validates what it receives (a malformed message gets a
+422 with the offending field, never a half-applied batch) and its OpenAPI schema documents the API
+(``/sync/v1/openapi.json``; docs/SYNC_PROTOCOL.md explains the rules the schema cannot say).
+
+Field values travel as JSON: text is NFC, dates are ISO ``YYYY-MM-DD`` strings, times ISO-8601 UTC ending
+in ``Z``. The same models are used by the online push and by a sync bundle (a file), so both go through the
+very same code on the server (:func:`sync.server.apply.apply_push`).
+"""
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+API_VERSION = 1
+PREFIX = "/sync/v1"
+
+#: Largest push batch and pull page the server accepts / serves.
+MAX_PUSH_OPS = 2000
+MAX_PULL_LIMIT = 5000
+#: Laptops keep acknowledged ops at least this long so a server restored from a backup gets them back.
+ACKED_OP_RETENTION_DAYS = 30
+#: Tombstones are kept at least this long on the server; a cursor older than a pruning gets "reset required".
+TOMBSTONE_RETENTION_DAYS = 180
+#: A laptop clock further than this from the server's gets a warning (never a say in conflicts).
+CLOCK_WARNING_SECONDS = 300
+
+#: The server-side table holding sync conflicts (pulled by laptops like any record; resolved by an op).
+CONFLICT_TABLE = "sync_conflict"
+#: The field name a conflict uses for "edited on one side, deleted on the other".
+DELETED_FIELD = "deleted"
+
+
+class OpKind(StrEnum):
+    INSERT = "insert"
+    UPDATE = "update"
+    DELETE = "delete"
+    RESOLVE = "resolve"  # a commune operator's decision on a conflict (table sync_conflict)
+
+
+class OpStatus(StrEnum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    CONFLICT = "conflict"
+    REJECTED = "rejected"
+
+
+class _Msg(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Op(_Msg):
+    """One outbox op (see ``dlso_desktop.models.OutboxOp``)."""
+
+    op_id: int = Field(ge=1, description="per-device increasing op id; (device, op_id) identifies the op")
+    txn_id: str = Field(max_length=36, description="ops of one local transaction share it")
+    table: str = Field(max_length=64)
+    row_id: str = Field(min_length=1, max_length=36)
+    kind: OpKind
+    changes: dict[str, Any] = Field(
+        description="insert: {field: value}; update: {field: [old, new]}; delete: {'deleted': [false, true]};"
+        " resolve: {'value': chosen value}"
+    )
+    base_version: int = Field(ge=0, description="server version of the row when the laptop changed it")
+    author_id: str | None = Field(default=None, max_length=36)
+    created_at: str = Field(max_length=40, description="laptop wall-clock time (display and audit only)")
+    schema_version: int = Field(ge=1)
+
+
+class PushRequest(_Msg):
+    ops: list[Op] = Field(max_length=MAX_PUSH_OPS)
+    #: the laptop's clock when it sent the request (for the clock warning only)
+    client_time: str | None = Field(default=None, max_length=40)
+
+
+class OpResult(_Msg):
+    op_id: int
+    status: OpStatus
+    #: for a duplicate: the answer the op got the first time
+    original_status: OpStatus | None = None
+    reason: str | None = None
+    #: the server version of the row after the op (0 when nothing was written)
+    version: int = 0
+
+
+class PushResponse(_Msg):
+    results: list[OpResult]
+    #: the highest op id the server holds from this device (every op up to it has an answer)
+    last_op_id: int
+    #: set when an op id was skipped: send again, starting at this op id; later ops were not applied
+    resend_from: int | None = None
+    server_time: str
+
+
+class Change(_Msg):
+    """The current state of one record, as served by a pull (the latest version replaces older ones)."""
+
+    table: str
+    row_id: str
+    version: int
+    deleted: bool
+    data: dict[str, Any] = Field(description="every synced field plus the row metadata")
+
+
+class PullResponse(_Msg):
+    changes: list[Change]
+    #: store this with the page, in the same transaction; send it with the next pull
+    cursor: int
+    more: bool
+    #: the cursor cannot continue (pruned tombstones, restored server, new schema epoch): pull from 0
+    reset_required: bool = False
+    server_time: str
+
+
+class StateResponse(_Msg):
+    device_id: str
+    commune_code: int
+    last_op_id: int
+    high_water: int
+    server_time: str
+    revoked: bool = False
+
+
+class EnrollRequest(_Msg):
+    code: str = Field(min_length=4, max_length=64)
+    device_id: str = Field(min_length=8, max_length=36, description="the laptop's own device id (UUID)")
+    device_name: str = Field(default="", max_length=120)
+    commune_code: int = Field(description="the commune the laptop was set up for; must match the code's")
+    app_version: str = Field(default="", max_length=40)
+
+
+class EnrollResponse(_Msg):
+    device_id: str
+    commune_code: int
+    commune_name: str
+    token: str
+    server_time: str
+
+
+class TimeResponse(_Msg):
+    server_time: str
+    api_version: int = API_VERSION
+    schema_version: int
+
+
+class TableDigest(_Msg):
+    count: int
+    digest: str
+
+
+class VerifyResponse(_Msg):
+    tables: dict[str, TableDigest]
+    high_water: int
+    server_time: str
+
+
+class ErrorResponse(_Msg):
+    """Every refusal: a stable code for programs, a message in Vietnamese and in English for people."""
+
+    error: str
+    message_vi: str
+    message_en: str
+
+
+ErrorCode = Literal[
+    "unauthorized",
+    "revoked",
+    "bad_code",
+    "code_used",
+    "code_expired",
+    "wrong_commune",
+    "device_exists",
+    "too_large",
+    "bad_request",
+    "rate_limited",
+]

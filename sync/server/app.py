@@ -1,0 +1,243 @@
+"""The provincial server's HTTP API (FastAPI): ``/sync/v1/...``; the schema at ``/sync/v1/openapi.json``.
+
+Every endpoint but ``time`` and ``enroll`` needs ``Authorization: Bearer <device token>``; the commune always
+comes from the token's device, never from the request. Request bodies may be gzip-compressed
+(``Content-Encoding: gzip``); responses are gzip-compressed when the client accepts it. Refusals are
+:class:`sync.protocol.ErrorResponse` JSON with a Vietnamese and an English message; no stack trace is ever
+sent.
+"""
+
+import gzip
+import logging
+import zlib
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse
+from sqlalchemy import Connection, Engine
+
+from dlso_desktop import __version__
+from dlso_desktop.ids import utc_now
+from dlso_desktop.storage import schema as laptop_schema
+from dlso_desktop.validation import ValidationError
+from sync import protocol as P
+from sync.server import admin, apply
+
+log = logging.getLogger("dlso.server")
+
+#: Largest request body accepted, compressed and after decompression.
+MAX_BODY_BYTES = 16 * 1024 * 1024
+MAX_INFLATED_BYTES = 64 * 1024 * 1024
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message_vi: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.status = status
+        self.code = code
+        self.message_vi = message_vi
+        self.message_en = message_en
+
+
+def _error_response(status: int, code: str, vi: str, en: str) -> JSONResponse:
+    body = P.ErrorResponse(error=code, message_vi=vi, message_en=en)
+    return JSONResponse(status_code=status, content=body.model_dump())
+
+
+class BodyLimitMiddleware:
+    """Refuses bodies over the limit (413) and inflates gzip-encoded bodies (bounded: no zip bombs)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.lower(): v for k, v in scope.get("headers", [])}
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                await _send_json(send, 413, "too_large", "Dữ liệu gửi lên quá lớn.", "Request body too large.")
+                return
+            chunks.append(chunk)
+            more = bool(message.get("more_body"))
+        body = b"".join(chunks)
+        if headers.get(b"content-encoding", b"").strip().lower() == b"gzip":
+            try:
+                inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                body = inflater.decompress(body, MAX_INFLATED_BYTES)
+                if inflater.unconsumed_tail:
+                    raise ValueError("too large")
+            except (zlib.error, ValueError, EOFError):
+                await _send_json(
+                    send, 400, "bad_request", "Dữ liệu nén bị hỏng hoặc quá lớn.", "Bad or oversized gzip body."
+                )
+                return
+            raw = [(k, v) for k, v in scope["headers"] if k.lower() not in (b"content-encoding", b"content-length")]
+            scope = {**scope, "headers": [*raw, (b"content-length", str(len(body)).encode())]}
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+async def _send_json(send: Send, status: int, code: str, vi: str, en: str) -> None:
+    response = _error_response(status, code, vi, en)
+    await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": response.body})
+
+
+def create_app(engine: Engine) -> FastAPI:
+    app = FastAPI(
+        title="DLSO provincial sync server",
+        version=__version__,
+        description="Offline-first sync for Đắk Lắk's community digital technology teams (docs/SYNC_PROTOCOL.md).",
+        openapi_url=f"{P.PREFIX}/openapi.json",
+        docs_url=f"{P.PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(BodyLimitMiddleware)
+    app.state.engine = engine
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return _error_response(exc.status, exc.code, exc.message_vi, exc.message_en)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        where = "; ".join(
+            ".".join(str(p) for p in e.get("loc", ())) + ": " + str(e.get("msg", "")) for e in exc.errors()
+        )
+        return _error_response(
+            400, "bad_request", f"Yêu cầu không hợp lệ: {where[:500]}", f"Bad request: {where[:500]}"
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=exc)
+        return _error_response(500, "server_error", "Lỗi máy chủ; hãy thử lại sau.", "Server error; try again later.")
+
+    # Every endpoint commits its transaction *before* its answer is sent: an answer always describes
+    # committed data (a dependency with yield could commit after the response has gone).
+    def device(conn: Connection, authorization: str | None) -> apply.DeviceInfo:
+        if not authorization or not authorization.lower().startswith("bearer "):
+            raise ApiError(401, "unauthorized", "Máy chưa được đăng ký với máy chủ.", "No device token.")
+        found = admin.device_for_token(conn, authorization[7:].strip())
+        if found is None:
+            raise ApiError(401, "unauthorized", "Mã truy cập của máy không đúng.", "Unknown device token.")
+        if found.revoked:
+            raise ApiError(
+                403,
+                "revoked",
+                "Máy này đã bị thu hồi quyền đồng bộ. Hãy liên hệ cán bộ xã.",
+                "This device was revoked. Contact the commune office.",
+            )
+        return apply.DeviceInfo(found.id, found.commune_code)
+
+    Auth = Annotated[str | None, Header(description="Bearer <device token>")]
+    errors: dict[int | str, dict[str, Any]] = {
+        400: {"model": P.ErrorResponse},
+        401: {"model": P.ErrorResponse},
+        403: {"model": P.ErrorResponse},
+    }
+
+    @app.get(f"{P.PREFIX}/time", response_model=P.TimeResponse, tags=["sync"])
+    def server_time() -> P.TimeResponse:
+        """The server's clock (laptops far off get a warning; clocks never decide conflicts)."""
+        return P.TimeResponse(server_time=utc_now(), schema_version=laptop_schema.SCHEMA_VERSION)
+
+    @app.post(f"{P.PREFIX}/enroll", response_model=P.EnrollResponse, responses=errors, tags=["sync"])
+    def enroll(body: P.EnrollRequest) -> P.EnrollResponse:
+        """Exchange a one-time enrollment code for a device token (shown once)."""
+        try:
+            with engine.begin() as conn:
+                done = admin.enroll(
+                    conn, body.code, body.device_id, body.commune_code, body.device_name, body.app_version
+                )
+        except admin.AdminError as exc:
+            raise ApiError(400, exc.code, exc.message_vi, exc.message_en) from None
+        except ValidationError as exc:
+            raise ApiError(400, "bad_request", exc.message_vi, exc.message_en) from None
+        return P.EnrollResponse(
+            device_id=done.device_id,
+            commune_code=done.commune_code,
+            commune_name=done.commune_name,
+            token=done.token,
+            server_time=utc_now(),
+        )
+
+    @app.get(f"{P.PREFIX}/state", response_model=P.StateResponse, responses=errors, tags=["sync"])
+    def state(authorization: Auth = None) -> P.StateResponse:
+        """The last op the server holds from this device (resend what is missing) and the high-water mark."""
+        with engine.begin() as conn:
+            dev = device(conn, authorization)
+            return P.StateResponse(
+                device_id=dev.id,
+                commune_code=dev.commune_code,
+                last_op_id=apply.last_op_id(conn, dev.id),
+                high_water=apply.high_water(conn, dev.commune_code),
+                server_time=utc_now(),
+            )
+
+    @app.post(f"{P.PREFIX}/push", response_model=P.PushResponse, responses=errors, tags=["sync"])
+    def push(body: P.PushRequest, authorization: Auth = None) -> P.PushResponse:
+        """Apply a batch of outbox ops in op-id order; one answer per op; idempotent by (device, op id)."""
+        with engine.begin() as conn:
+            dev = device(conn, authorization)
+            response = apply.apply_push(conn, dev, body, utc_now())
+        return response
+
+    @app.get(f"{P.PREFIX}/pull", response_model=P.PullResponse, responses=errors, tags=["sync"])
+    def pull(
+        authorization: Auth = None,
+        cursor: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=P.MAX_PULL_LIMIT)] = 1000,
+    ) -> P.PullResponse:
+        """The commune's records changed after ``cursor``, oldest change first, up to the safe high-water mark."""
+        with engine.begin() as conn:
+            dev = device(conn, authorization)
+            response = apply.serve_pull(conn, dev, cursor, limit, utc_now())
+        return response
+
+    @app.get(f"{P.PREFIX}/verify", response_model=P.VerifyResponse, responses=errors, tags=["sync"])
+    def verify(authorization: Auth = None) -> P.VerifyResponse:
+        """Count and digest per table of the commune's live records, to compare with a laptop's."""
+        with engine.begin() as conn:
+            dev = device(conn, authorization)
+            digests = apply.commune_digests(conn, dev.commune_code)
+            high = apply.high_water(conn, dev.commune_code)
+        return P.VerifyResponse(
+            tables={t: P.TableDigest(count=n, digest=d) for t, (n, d) in digests.items()},
+            high_water=high,
+            server_time=utc_now(),
+        )
+
+    return app
+
+
+def gzip_body(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=5)

@@ -1,0 +1,536 @@
+"""Applying a push and serving a pull on the server — the heart of sync (SYNC.md).
+
+:func:`apply_push` is called with one open transaction for one device's batch, by the online push endpoint
+and by a sync-bundle import alike. It takes the commune's counter row lock first (so a commune's changes get
+sequence numbers in commit order), then the device's row, and answers every op:
+
+* an op id at or below the device's ``last_op_id`` already has a stored answer: it is returned as a
+  duplicate, nothing is applied twice;
+* the next op id is applied and its answer stored; a skipped op id stops the batch with ``resend_from``;
+* inserts create records; updates merge field by field against the old value the laptop saw (a field the
+  server changed meanwhile to a third value becomes a conflict — stored as a ``sync_conflict`` record that the
+  commune's laptops pull — while the other fields of the op apply); deletes are tombstones and win;
+* an edit of a deleted record stays deleted and becomes a conflict the operator can resolve by restoring it;
+* a commune operator's ``resolve`` op applies the chosen value and closes the conflict.
+
+Either the whole batch commits with its receipts and the device's new ``last_op_id``, or nothing does.
+"""
+
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, select, tuple_
+
+from dlso_desktop.models import Role
+from dlso_desktop.storage import schema as laptop_schema
+from sync import fields as F
+from sync.protocol import (
+    CONFLICT_TABLE,
+    DELETED_FIELD,
+    MAX_PULL_LIMIT,
+    Change,
+    Op,
+    OpKind,
+    OpResult,
+    OpStatus,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+from sync.server.models import CommuneCounter, Device, OpReceipt, Record
+
+_REC = Record.__table__  # type: ignore[attr-defined]
+_RCPT = OpReceipt.__table__  # type: ignore[attr-defined]
+_DEV = Device.__table__  # type: ignore[attr-defined]
+_CTR = CommuneCounter.__table__  # type: ignore[attr-defined]
+
+_CONFLICT_NS = uuid.UUID("6f1d2f8e-5a43-4c1e-9a51-3c0b0d7f5e21")
+
+
+@dataclass(slots=True)
+class DeviceInfo:
+    id: str
+    commune_code: int
+
+
+@dataclass(slots=True)
+class _Rec:
+    commune_code: int
+    version: int
+    deleted: bool
+    data: dict[str, Any]
+    stored: bool  # already a row in the database (update) or new (insert)
+    dirty: bool = False
+
+
+@dataclass(slots=True)
+class _Batch:
+    conn: Connection
+    device: DeviceInfo
+    now: str
+    seq: int
+    records: dict[tuple[str, str], _Rec | None] = field(default_factory=dict)
+
+    def next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
+
+class _Reject(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Locks and reads
+
+
+def lock_counter(conn: Connection, commune_code: int) -> tuple[int, int]:
+    """Lock (PostgreSQL: row lock until commit) the commune's counter; (seq, pruned_below)."""
+    row = conn.execute(
+        select(_CTR.c.seq, _CTR.c.pruned_below).where(_CTR.c.commune_code == commune_code).with_for_update()
+    ).first()
+    if row is None:
+        conn.execute(_CTR.insert().values(commune_code=commune_code, seq=0, pruned_below=0))
+        return 0, 0
+    return int(row[0]), int(row[1])
+
+
+def _prefetch(batch: _Batch, keys: Iterable[tuple[str, str]]) -> None:
+    wanted = [k for k in dict.fromkeys(keys) if k not in batch.records]
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for k in chunk:
+            batch.records[k] = None
+        rows = batch.conn.execute(
+            select(
+                _REC.c.table_name, _REC.c.row_id, _REC.c.commune_code, _REC.c.version, _REC.c.deleted, _REC.c.data
+            ).where(tuple_(_REC.c.table_name, _REC.c.row_id).in_(chunk))
+        )
+        for t, r, commune, version, deleted, data in rows:
+            batch.records[(t, r)] = _Rec(int(commune), int(version), bool(deleted), json.loads(data), True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Push
+
+
+def apply_push(conn: Connection, device: DeviceInfo, request: PushRequest, now: str) -> PushResponse:
+    """Apply one batch in the caller's transaction (the caller commits). See the module docstring."""
+    seq, _pruned = lock_counter(conn, device.commune_code)
+    dev = conn.execute(select(_DEV.c.last_op_id).where(_DEV.c.id == device.id).with_for_update()).first()
+    if dev is None:
+        raise LookupError(device.id)
+    last = int(dev[0])
+    batch = _Batch(conn, device, now, seq)
+    ops = sorted(request.ops, key=lambda o: o.op_id)
+    keys: list[tuple[str, str]] = []
+    for op in ops:
+        keys.append((op.table, op.row_id))
+    _prefetch(batch, keys)
+    # conflicts being resolved point at their target records: fetch those too
+    targets = []
+    for op in ops:
+        if op.kind == OpKind.RESOLVE:
+            rec = batch.records.get((op.table, op.row_id))
+            if rec is not None:
+                targets.append((str(rec.data.get("table_name")), str(rec.data.get("row_id"))))
+            if op.author_id:
+                targets.append(("app_user", op.author_id))
+    _prefetch(batch, targets)
+
+    stored = _stored_receipts(conn, device.id, [o.op_id for o in ops if o.op_id <= last])
+    results: list[OpResult] = []
+    receipts: list[dict[str, Any]] = []
+    resend_from: int | None = None
+    for op in ops:
+        if op.op_id <= last:
+            original = stored.get(op.op_id)
+            results.append(
+                OpResult(
+                    op_id=op.op_id,
+                    status=OpStatus.DUPLICATE,
+                    original_status=None if original is None else OpStatus(original[0]),
+                    reason=None if original is None else original[1],
+                    version=0 if original is None else original[2],
+                )
+            )
+            continue
+        if op.op_id != last + 1:
+            resend_from = last + 1
+            break
+        result = _apply_op(batch, op)
+        results.append(result)
+        receipts.append(
+            {
+                "device_id": device.id,
+                "op_id": op.op_id,
+                "status": result.status.value,
+                "reason": result.reason,
+                "version": result.version,
+                "received_at": now,
+            }
+        )
+        stored[op.op_id] = (result.status.value, result.reason, result.version)
+        last = op.op_id
+
+    _write_records(batch)
+    if receipts:
+        conn.execute(_RCPT.insert(), receipts)
+    conn.execute(_DEV.update().where(_DEV.c.id == device.id).values(last_op_id=last, last_seen_at=now))
+    if batch.seq != seq:
+        conn.execute(_CTR.update().where(_CTR.c.commune_code == device.commune_code).values(seq=batch.seq))
+    return PushResponse(results=results, last_op_id=last, resend_from=resend_from, server_time=now)
+
+
+def _stored_receipts(conn: Connection, device_id: str, op_ids: list[int]) -> dict[int, tuple[str, str | None, int]]:
+    out: dict[int, tuple[str, str | None, int]] = {}
+    for start in range(0, len(op_ids), 500):
+        chunk = op_ids[start : start + 500]
+        rows = conn.execute(
+            select(_RCPT.c.op_id, _RCPT.c.status, _RCPT.c.reason, _RCPT.c.version).where(
+                and_(_RCPT.c.device_id == device_id, _RCPT.c.op_id.in_(chunk))
+            )
+        )
+        for op_id, status, reason, version in rows:
+            out[int(op_id)] = (str(status), reason, int(version))
+    return out
+
+
+def _apply_op(batch: _Batch, op: Op) -> OpResult:
+    try:
+        if op.schema_version > laptop_schema.SCHEMA_VERSION:
+            raise _Reject(
+                f"made by a newer app (schema {op.schema_version}); the server knows up to"
+                f" {laptop_schema.SCHEMA_VERSION}: update the server"
+            )
+        if op.kind == OpKind.RESOLVE:
+            return _resolve(batch, op)
+        spec = F.TABLES.get(op.table)
+        if spec is None:
+            raise _Reject(f"table {op.table!r} does not sync from laptops")
+        _check_uuid(op.row_id)
+        rec = batch.records.get((op.table, op.row_id))
+        if rec is not None and rec.commune_code != batch.device.commune_code:
+            raise _Reject("no such record in this commune")
+        if op.kind == OpKind.INSERT:
+            return _insert(batch, op, spec, rec)
+        if rec is None:
+            raise _Reject("the record is unknown to the server (its creation was not accepted)")
+        if op.kind == OpKind.DELETE:
+            return _delete(batch, op, rec)
+        return _update(batch, op, spec, rec)
+    except _Reject as exc:
+        return OpResult(op_id=op.op_id, status=OpStatus.REJECTED, reason=str(exc))
+
+
+def _check_uuid(value: str) -> None:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        raise _Reject(f"row id {value!r} is not a UUID") from None
+
+
+def _checked(spec: F.TableSpec, name: str, value: Any) -> Any:
+    fs = spec.fields.get(name)
+    if fs is None:
+        raise _Reject(f"unknown field {spec.name}.{name}")
+    try:
+        return F.check_value(fs, value)
+    except F.BadValue as exc:
+        raise _Reject(f"{spec.name}.{name}: {exc}") from None
+
+
+def _stamp(batch: _Batch, op: Op, data: dict[str, Any]) -> None:
+    data["updated_at"] = op.created_at
+    data["updated_by"] = op.author_id
+    data["updated_device"] = batch.device.id
+
+
+def _insert(batch: _Batch, op: Op, spec: F.TableSpec, rec: _Rec | None) -> OpResult:
+    values = {name: _checked(spec, name, v) for name, v in op.changes.items()}
+    if values.pop("deleted", False):
+        raise _Reject("an insert cannot be a tombstone")
+    data = {**spec.defaults, **values}
+    data["deleted"] = False
+    if rec is not None:
+        same = all(rec.data.get(k) == v for k, v in data.items() if k != "deleted")
+        if same and not rec.deleted:
+            return OpResult(op_id=op.op_id, status=OpStatus.APPLIED, reason="already present", version=rec.version)
+        raise _Reject("a different record with this id already exists")
+    data.update(
+        commune_code=batch.device.commune_code,
+        created_at=op.created_at,
+        created_by=op.author_id,
+        created_device=batch.device.id,
+    )
+    _stamp(batch, op, data)
+    version = batch.next_seq()
+    data["_fields"] = {}
+    batch.records[(op.table, op.row_id)] = _Rec(batch.device.commune_code, version, False, data, False, True)
+    return OpResult(op_id=op.op_id, status=OpStatus.APPLIED, version=version)
+
+
+def _delete(batch: _Batch, op: Op, rec: _Rec) -> OpResult:
+    if rec.deleted:
+        return OpResult(op_id=op.op_id, status=OpStatus.APPLIED, reason="already deleted", version=rec.version)
+    rec.deleted = True
+    rec.data["deleted"] = True
+    _stamp(batch, op, rec.data)
+    rec.version = batch.next_seq()
+    rec.dirty = True
+    return OpResult(op_id=op.op_id, status=OpStatus.APPLIED, version=rec.version)
+
+
+def _provenance(rec: _Rec, name: str) -> tuple[Any, Any, Any]:
+    by_field: dict[str, list[Any]] = rec.data.get("_fields") or {}
+    who = by_field.get(name)
+    if who is not None:
+        return who[0], who[1], who[2]
+    return rec.data.get("updated_by"), rec.data.get("updated_device"), rec.data.get("updated_at")
+
+
+def _update(batch: _Batch, op: Op, spec: F.TableSpec, rec: _Rec) -> OpResult:
+    pairs: dict[str, tuple[Any, Any]] = {}
+    for name, pair in op.changes.items():
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise _Reject(f"{spec.name}.{name}: an update carries [old, new]")
+        if name == "deleted":
+            raise _Reject("a delete is its own op")
+        pairs[name] = (_checked(spec, name, pair[0]), _checked(spec, name, pair[1]))
+    if rec.deleted:
+        incoming = {k: new for k, (_old, new) in pairs.items()}
+        conflict_id = _add_conflict(batch, op, rec, DELETED_FIELD, False, True, incoming)
+        return OpResult(
+            op_id=op.op_id,
+            status=OpStatus.CONFLICT,
+            reason=f"the record was deleted meanwhile; the change waits for the commune operator ({conflict_id})",
+            version=rec.version,
+        )
+    applied: dict[str, Any] = {}
+    conflicts: list[str] = []
+    for name, (old, new) in pairs.items():
+        current = rec.data.get(name, spec.defaults.get(name))
+        if current == new:
+            continue
+        if current == old:
+            applied[name] = new
+        else:
+            _add_conflict(batch, op, rec, name, old, current, new)
+            conflicts.append(name)
+    if applied:
+        rec.data.update(applied)
+        fields_meta = rec.data.setdefault("_fields", {})
+        for name in applied:
+            fields_meta[name] = [op.author_id, batch.device.id, op.created_at]
+        _stamp(batch, op, rec.data)
+        rec.version = batch.next_seq()
+        rec.dirty = True
+    if conflicts:
+        return OpResult(
+            op_id=op.op_id,
+            status=OpStatus.CONFLICT,
+            reason="changed on both sides: " + ", ".join(sorted(conflicts)),
+            version=rec.version,
+        )
+    return OpResult(op_id=op.op_id, status=OpStatus.APPLIED, version=rec.version)
+
+
+def _add_conflict(batch: _Batch, op: Op, rec: _Rec, name: str, base: Any, current: Any, incoming: Any) -> str:
+    server_by, server_device, server_at = _provenance(rec, name)
+    conflict_id = str(uuid.uuid5(_CONFLICT_NS, f"{batch.device.id}/{op.op_id}/{name}"))
+    data = {
+        "table_name": op.table,
+        "row_id": op.row_id,
+        "field": name,
+        "base_value": base,
+        "server_value": current,
+        "server_by": server_by,
+        "server_device": server_device,
+        "server_at": server_at,
+        "incoming_value": incoming,
+        "incoming_by": op.author_id,
+        "incoming_device": batch.device.id,
+        "incoming_at": op.created_at,
+        "status": "open",
+        "resolved_value": None,
+        "resolved_by": None,
+        "resolved_at": None,
+        "commune_code": batch.device.commune_code,
+        "created_at": batch.now,
+        "updated_at": batch.now,
+        "deleted": False,
+    }
+    batch.records[(CONFLICT_TABLE, conflict_id)] = _Rec(
+        batch.device.commune_code, batch.next_seq(), False, data, False, True
+    )
+    return conflict_id
+
+
+def _resolve(batch: _Batch, op: Op) -> OpResult:
+    if op.table != CONFLICT_TABLE:
+        raise _Reject("only conflicts are resolved")
+    conflict = batch.records.get((op.table, op.row_id))
+    if conflict is None or conflict.commune_code != batch.device.commune_code:
+        raise _Reject("no such conflict in this commune")
+    author = batch.records.get(("app_user", op.author_id or ""))
+    if author is None or author.commune_code != batch.device.commune_code or author.deleted:
+        raise _Reject("only a commune operator known to the server can resolve a conflict")
+    if author.data.get("role") != Role.COMMUNE_OPERATOR.value:
+        raise _Reject("only a commune operator can resolve a conflict")
+    if "value" not in op.changes:
+        raise _Reject("a resolution carries the chosen value")
+    cdata = conflict.data
+    if cdata.get("status") != "open":
+        if cdata.get("resolved_value") == op.changes["value"]:
+            return OpResult(op_id=op.op_id, status=OpStatus.APPLIED, reason="already resolved so")
+        raise _Reject("the conflict was already resolved by someone else")
+    table, row_id, name = str(cdata["table_name"]), str(cdata["row_id"]), str(cdata["field"])
+    spec = F.TABLES[table]
+    target = batch.records.get((table, row_id))
+    if target is None:
+        raise _Reject("the conflicting record is gone")
+    if name == DELETED_FIELD:
+        value = op.changes["value"]
+        if not isinstance(value, bool):
+            raise _Reject("keep deleted (true) or restore (false)")
+        if not value and target.deleted:
+            target.deleted = False
+            target.data["deleted"] = False
+            incoming = cdata.get("incoming_value") or {}
+            for k, v in incoming.items():
+                target.data[k] = _checked(spec, k, v)
+            _stamp(batch, op, target.data)
+            target.version = batch.next_seq()
+            target.dirty = True
+        resolved: Any = value
+    else:
+        resolved = _checked(spec, name, op.changes["value"])
+        if target.data.get(name) != resolved and not target.deleted:
+            target.data[name] = resolved
+            target.data.setdefault("_fields", {})[name] = [op.author_id, batch.device.id, op.created_at]
+            _stamp(batch, op, target.data)
+            target.version = batch.next_seq()
+            target.dirty = True
+    cdata.update(status="resolved", resolved_value=resolved, resolved_by=op.author_id, resolved_at=op.created_at)
+    cdata["updated_at"] = batch.now
+    conflict.version = batch.next_seq()
+    conflict.dirty = True
+    return OpResult(op_id=op.op_id, status=OpStatus.APPLIED, version=conflict.version)
+
+
+def _write_records(batch: _Batch) -> None:
+    new: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    for (table, row_id), rec in batch.records.items():
+        if rec is None or not rec.dirty:
+            continue
+        row = {
+            "table_name": table,
+            "row_id": row_id,
+            "commune_code": rec.commune_code,
+            "version": rec.version,
+            "deleted": rec.deleted,
+            "data": json.dumps(rec.data, ensure_ascii=False, separators=(",", ":")),
+            "updated_at": batch.now,
+        }
+        (changed if rec.stored else new).append(row)
+    if new:
+        batch.conn.execute(_REC.insert(), new)
+    if changed:
+        from sqlalchemy import bindparam
+
+        batch.conn.execute(
+            _REC.update()
+            .where(and_(_REC.c.table_name == bindparam("t"), _REC.c.row_id == bindparam("r")))
+            .values(
+                version=bindparam("version"),
+                deleted=bindparam("deleted"),
+                data=bindparam("data"),
+                updated_at=bindparam("updated_at"),
+            ),
+            [
+                {
+                    "t": r["table_name"],
+                    "r": r["row_id"],
+                    "version": r["version"],
+                    "deleted": r["deleted"],
+                    "data": r["data"],
+                    "updated_at": r["updated_at"],
+                }
+                for r in changed
+            ],
+        )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Pull
+
+
+def public_data(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def serve_pull(conn: Connection, device: DeviceInfo, cursor: int, limit: int, now: str) -> PullResponse:
+    """One page of the commune's records above ``cursor``, up to the safe high-water mark."""
+    limit = max(1, min(limit, MAX_PULL_LIMIT))
+    row = conn.execute(
+        select(_CTR.c.seq, _CTR.c.pruned_below).where(_CTR.c.commune_code == device.commune_code)
+    ).first()
+    high, pruned = (0, 0) if row is None else (int(row[0]), int(row[1]))
+    dev = conn.execute(select(_DEV.c.pulled_to).where(_DEV.c.id == device.id)).first()
+    pulled_to = 0 if dev is None else int(dev[0])
+    if cursor > pulled_to or cursor > high or (0 < cursor < pruned):
+        return PullResponse(changes=[], cursor=0, more=True, reset_required=True, server_time=now)
+    rows = conn.execute(
+        select(_REC.c.table_name, _REC.c.row_id, _REC.c.version, _REC.c.deleted, _REC.c.data)
+        .where(and_(_REC.c.commune_code == device.commune_code, _REC.c.version > cursor, _REC.c.version <= high))
+        .order_by(_REC.c.version)
+        .limit(limit)
+    ).all()
+    changes = [
+        Change.model_construct(table=t, row_id=r, version=int(v), deleted=bool(d), data=public_data(json.loads(data)))
+        for t, r, v, d, data in rows
+    ]
+    if len(rows) == limit and int(rows[-1][2]) < high:
+        next_cursor, more = int(rows[-1][2]), True
+    else:
+        next_cursor, more = high, False
+    if next_cursor > pulled_to:
+        conn.execute(_DEV.update().where(_DEV.c.id == device.id).values(pulled_to=next_cursor, last_seen_at=now))
+    return PullResponse.model_construct(
+        changes=changes, cursor=next_cursor, more=more, reset_required=False, server_time=now
+    )
+
+
+def last_op_id(conn: Connection, device_id: str) -> int:
+    row = conn.execute(select(_DEV.c.last_op_id).where(_DEV.c.id == device_id)).first()
+    return 0 if row is None else int(row[0])
+
+
+def high_water(conn: Connection, commune_code: int) -> int:
+    row = conn.execute(select(_CTR.c.seq).where(_CTR.c.commune_code == commune_code)).first()
+    return 0 if row is None else int(row[0])
+
+
+def commune_digests(conn: Connection, commune_code: int) -> dict[str, tuple[int, str]]:
+    """Count and digest per table of the commune's live records (tombstones excluded)."""
+    per_table: dict[str, list[tuple[str, dict[str, Any]]]] = {t: [] for t in F.TABLES}
+    rows = conn.execute(
+        select(_REC.c.table_name, _REC.c.row_id, _REC.c.data).where(
+            and_(_REC.c.commune_code == commune_code, _REC.c.deleted.is_(False))
+        )
+    )
+    for t, r, data in rows:
+        if t in per_table:
+            per_table[t].append((r, json.loads(data)))
+    return {t: F.table_digest(t, rows_) for t, rows_ in per_table.items()}
+
+
+def count_records(conn: Connection) -> dict[str, int]:
+    return {
+        str(t): int(n)
+        for t, n in conn.execute(select(_REC.c.table_name, func.count()).group_by(_REC.c.table_name)).all()
+    }
