@@ -241,3 +241,13 @@ def create_app(engine: Engine) -> FastAPI:
 
 def gzip_body(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=5)
+
+
+def app_from_env() -> FastAPI:
+    """``uvicorn --factory sync.server.app:app_from_env``: the database from ``$DLSO_SERVER_DATABASE_URL``
+    (else the embedded SQLite file), migrated first."""
+    from sync.server.db import database_url, make_engine, migrate
+
+    engine = make_engine(database_url())
+    migrate(engine)
+    return create_app(engine)
