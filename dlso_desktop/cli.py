@@ -76,6 +76,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("stats", help="counts per record type")
     sub.add_parser("check", help="integrity check and schema version")
 
+    s = sub.add_parser("enroll", help="enroll this laptop with the provincial server (one-time code)")
+    s.add_argument("--server", required=True, help="server address, e.g. https://dlso.daklak.gov.vn")
+    s.add_argument("--code", required=True, help="one-time enrollment code from the commune operator")
+
+    s = sub.add_parser("sync", help="one sync round (push, then pull); 'dlso sync status' shows the state")
+    s.add_argument("action", nargs="?", choices=["status"], help="status: show the sync state, change nothing")
+    s.add_argument("--batch-size", type=_positive, default=500, help="ops per push request")
+    s.add_argument("--page-size", type=_positive, default=2000, help="records per pull page")
+
     s = sub.add_parser("backup", help="a consistent copy of the database (safe while the app runs)")
     s.add_argument("--out", type=Path, required=True)
     return p
@@ -258,7 +267,104 @@ def _cmd_backup(args: argparse.Namespace) -> None:
         db.close()
 
 
+def _cmd_enroll(args: argparse.Namespace) -> None:
+    from urllib.parse import urlparse
+
+    from sync import engine
+    from sync.transport import Refused, TransportError
+
+    url = urlparse(args.server)
+    if url.scheme not in ("http", "https") or not url.netloc:
+        raise BadInput(
+            f"Địa chỉ máy chủ không hợp lệ: {args.server!r} (ví dụ: https://dlso.daklak.gov.vn).",
+            f"Not a server address: {args.server!r} (e.g. https://dlso.daklak.gov.vn).",
+        )
+    db = _open(args)
+    try:
+        if engine.status(db).enrolled:
+            raise BadInput("Máy này đã được đăng ký với máy chủ.", "This laptop is already enrolled.")
+        try:
+            answer = engine.enroll(db, args.server, args.code)
+        except Refused as exc:
+            raise BadInput(exc.message_vi, exc.message_en) from None
+        except TransportError as exc:
+            raise _Offline(str(exc)) from None
+        _emit(
+            args,
+            {"device_id": answer.device_id, "commune_code": answer.commune_code, "commune": answer.commune_name},
+            _msg(
+                f"Đã đăng ký máy với máy chủ cho {answer.commune_name}.",
+                f"Enrolled with the server for {answer.commune_name}.",
+            ),
+        )
+    finally:
+        db.close()
+
+
+class _Offline(Exception):
+    pass
+
+
+def _cmd_sync(args: argparse.Namespace) -> None:
+    from dataclasses import asdict
+
+    from sync import engine
+    from sync.transport import Refused, TransportError
+
+    db = _open(args)
+    try:
+        if args.action == "status":
+            st = engine.status(db)
+            _emit(
+                args,
+                asdict(st),
+                "\n".join(
+                    [
+                        _msg("Đã đăng ký: ", "Enrolled: ") + (_msg("có", "yes") if st.enrolled else _msg("chưa", "no")),
+                        _msg("Máy chủ: ", "Server: ") + (st.server or "-"),
+                        _msg("Thay đổi chưa gửi: ", "Changes not sent yet: ") + str(st.pending),
+                        _msg("Bị từ chối: ", "Rejected: ") + str(st.rejected),
+                        _msg("Xung đột chờ xử lý: ", "Open conflicts: ") + str(st.open_conflicts),
+                        _msg("Lần đồng bộ cuối: ", "Last sync: ") + (st.last_sync_at or "-"),
+                        *([_msg("Lỗi lần trước: ", "Last error: ") + st.last_error] if st.last_error else []),
+                    ]
+                ),
+            )
+            return
+        try:
+            transport = engine.transport_for(db)
+        except engine.NotEnrolled:
+            raise BadInput(
+                "Máy này chưa được đăng ký. Dùng 'dlso enroll --server ĐỊA_CHỈ --code MÃ' trước.",
+                "This laptop is not enrolled. Run 'dlso enroll --server URL --code CODE' first.",
+            ) from None
+        try:
+            result = engine.SyncEngine(db, transport, batch_size=args.batch_size, page_size=args.page_size).run_round()
+        except Refused as exc:
+            raise BadInput(exc.message_vi, exc.message_en) from None
+        except TransportError as exc:
+            raise _Offline(str(exc)) from None
+        finally:
+            transport.close()
+        counts = {k: getattr(result, k) for k in ("applied", "duplicate", "conflict", "rejected", "pulled")}
+        _emit(
+            args,
+            {**counts, "reset": result.reset, "notes": result.notes},
+            _msg(
+                f"Đã gửi: {result.applied} mới, {result.duplicate} trùng, {result.conflict} xung đột,"
+                f" {result.rejected} bị từ chối; đã nhận {result.pulled} bản ghi.",
+                f"Sent: {result.applied} applied, {result.duplicate} duplicate, {result.conflict} conflict,"
+                f" {result.rejected} rejected; received {result.pulled} records.",
+            )
+            + "".join("\n" + n for n in result.notes),
+        )
+    finally:
+        db.close()
+
+
 COMMANDS = {
+    "enroll": _cmd_enroll,
+    "sync": _cmd_sync,
     "init": _cmd_init,
     "demo-data": _cmd_demo,
     "import": _cmd_import,
@@ -286,6 +392,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except DatabaseError as exc:
         sys.stderr.write(f"dlso: {_msg(exc.message_vi, exc.message_en)}\n")
+        return EXIT_FAIL
+    except _Offline as exc:
+        sys.stderr.write(
+            "dlso: "
+            + _msg(
+                f"không kết nối được máy chủ ({exc}); dữ liệu vẫn an toàn trên máy, hãy thử lại sau.",
+                f"could not reach the server ({exc}); the data is safe on this laptop, try again later.",
+            )
+            + "\n"
+        )
         return EXIT_FAIL
     except Exception as exc:  # the operator gets one line; the traceback is for developers
         sys.stderr.write(f"dlso: {_msg('lỗi', 'error')}: {type(exc).__name__}: {exc}\n")
