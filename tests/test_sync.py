@@ -325,7 +325,7 @@ def test_a_clock_days_off_decides_nothing_and_is_reported(
 
 class _ShiftedDatetime(datetime):
     @classmethod
-    def now(cls, tz: Any = None) -> _ShiftedDatetime:  # type: ignore[override]
+    def now(cls, tz: Any = None) -> _ShiftedDatetime:
         return cls.fromtimestamp((datetime.now(UTC) + timedelta(days=9)).timestamp(), tz)
 
 
