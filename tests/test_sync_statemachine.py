@@ -5,6 +5,7 @@ missing on the server (SYNC.md guarantees 1-4)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import shutil
@@ -137,28 +138,22 @@ class SyncMachine(RuleBasedStateMachine):
         if fault != "none":
             setattr(lap.faults, fault, 0.4)
         lap.faults.rng = random.Random(seed)
-        try:
+        with contextlib.suppress(TransportError):
             lap.sync(batch_size=batch, page_size=3)
-        except TransportError:
-            pass
 
     @rule(n=st.integers(0, 2), take_incoming=st.booleans())
     def resolve(self, n: int, take_incoming: bool) -> None:
         lap = self.laptops[n]
-        try:
+        with contextlib.suppress(TransportError):
             lap.sync()  # an operator looks at the conflicts after a sync
-        except TransportError:
-            pass
         for c in local.conflicts(lap.db):
             if c.resolving:
                 continue
             value = c.incoming_value if take_incoming else c.server_value
             if c.field == "deleted":
                 value = not take_incoming
-            try:
+            with contextlib.suppress(local.NotAllowed):
                 local.resolve_conflict(lap.db, lap.user_id, c.id, value)
-            except local.NotAllowed:
-                pass
             return
 
     # -- the end: faults stop, everyone syncs, all agree ---------------------------------------------
@@ -224,9 +219,8 @@ class SyncMachine(RuleBasedStateMachine):
         event(
             f"deleted households: {sum(1 for (t, _r), d in records.items() if t == 'household' and d['deleted']) > 0}"
         )
-        event(
-            f"resolved: {sum(1 for (t, _r), d in records.items() if t == P.CONFLICT_TABLE and d['status'] != 'open') > 0}"
-        )
+        resolved = sum(1 for (t, _r), d in records.items() if t == P.CONFLICT_TABLE and d["status"] != "open")
+        event(f"resolved: {resolved > 0}")
         for (table, _row), data in records.items():
             if table == "household" and data.get("deleted"):
                 for lap in self.laptops:
@@ -234,9 +228,10 @@ class SyncMachine(RuleBasedStateMachine):
 
 
 def _open_laptop(lap: Laptop, path: Path, server: Server, name: str) -> None:
+    from sync_support import Faults
+
     from dlso_desktop.services import Services
     from dlso_desktop.storage.store import open_database
-    from sync_support import Faults
 
     lap.name = name
     lap.db = open_database(path)
