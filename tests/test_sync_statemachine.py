@@ -13,7 +13,6 @@ import tempfile
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
@@ -260,7 +259,7 @@ def _live_ids(lap: Laptop, table: str) -> set[str]:
 def _pick(lap: Laptop, table: str, pick: int) -> tuple[str, str] | None:
     column = "full_name" if table == "person" else "head_name"
     with lap.db.reader() as conn:
-        rows: list[Any] = conn.exec_driver_sql(f"SELECT id, {column} FROM {table} WHERE deleted = 0 ORDER BY id").all()
+        rows = list(conn.exec_driver_sql(f"SELECT id, {column} FROM {table} WHERE deleted = 0 ORDER BY id").all())
     if not rows:
         return None
     row = rows[pick % len(rows)]
