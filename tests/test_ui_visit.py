@@ -244,3 +244,61 @@ def test_flow_translates(qtbot: QtBot, ctx: AppContext, household_id: str) -> No
         install_language("en")
     qtbot.waitUntil(lambda: flow.next_button.text() == "&Next")
     flow.reject()
+
+
+def test_unknown_status_is_saved_as_unknown_and_keeps_known_values(
+    qtbot: QtBot, ctx: AppContext, services: Services, household_id: str
+) -> None:
+    """A status nobody asked about stays unknown (None) on the finding — never "no" — and never overwrites what
+    the person's record already knows."""
+    flow = open_loaded(qtbot, ctx, household_id)
+    flow.go_next()
+    head = flow.rows[row_of(flow, "Y Mek Ê Nuôl")]
+    son = flow.rows[row_of(flow, "Y Bhin Ê Nuôl")]
+    # never asked: shown as "not asked", not as an unticked box
+    assert head.checks["has_bank_account"].checkState() == Qt.CheckState.PartiallyChecked
+    assert head.values()["has_bank_account"] is None and head.values()["has_daklak_app"] is None
+    # the head's smartphone (known: yes) and VNeID level (known: level 1) are set back to "not asked"
+    head.checks["has_smartphone"].setFocus()
+    qtbot.keyClick(head.checks["has_smartphone"], Qt.Key.Key_Delete)  # type: ignore[no-untyped-call]
+    assert head.checks["has_smartphone"].checkState() == Qt.CheckState.PartiallyChecked
+    head.vneid.setCurrentIndex(0)
+    assert head.vneid.currentIndex() == 0
+    # one click on an unknown box answers "yes", a second "no"
+    box = son.checks["has_digital_signature"]
+    for expected in (True, False):
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QtCore.QPoint(8, box.height() // 2))  # type: ignore[no-untyped-call]
+        assert son.values()["has_digital_signature"] is expected
+
+    inp = flow.visit_input()  # the widgets -> service input mapping
+    by_person = {f.person_id: f for f in inp.findings}
+    assert by_person[head.person.id].has_smartphone is None
+    assert by_person[head.person.id].vneid_level is None
+    assert by_person[head.person.id].has_bank_account is None
+    assert by_person[son.person.id].has_digital_signature is False
+
+    for _ in range(3):
+        flow.go_next()
+    flow.consent_box.setChecked(True)
+    with qtbot.waitSignal(flow.saved, timeout=10_000):
+        flow.save_button.click()
+    ctx.tasks.wait()
+
+    [visit] = services.visits.history(household_id)
+    found = {f.person_name: f for f in visit.findings}
+    assert found["Y Mek Ê Nuôl"].has_smartphone is None
+    assert found["Y Mek Ê Nuôl"].vneid_level is None
+    assert found["Y Mek Ê Nuôl"].has_bank_account is None
+    assert found["H'Lan Niê"].has_bank_account is None and found["H'Lan Niê"].has_smartphone is False
+    assert found["Y Bhin Ê Nuôl"].has_digital_signature is False
+    members = {m.full_name: m for m in services.households.get(household_id).members}
+    assert members["Y Mek Ê Nuôl"].has_smartphone is True  # known values are not overwritten by "unknown"
+    assert members["Y Mek Ê Nuôl"].vneid_level == "level1"
+    assert members["Y Mek Ê Nuôl"].has_bank_account is None
+    assert members["Y Bhin Ê Nuôl"].has_digital_signature is False
+
+    # reopened: still unknown where nobody knows
+    again = open_loaded(qtbot, ctx, household_id)
+    assert again.rows[row_of(again, "Y Mek Ê Nuôl")].values()["has_bank_account"] is None
+    assert again.rows[row_of(again, "Y Mek Ê Nuôl")].values()["has_smartphone"] is True
+    again.reject()

@@ -46,6 +46,7 @@ class CommunePicker(QtWidgets.QDialog):
         communes = find_communes(query) if query.strip() else dak_lak_communes()
         for c in communes:
             item = QtWidgets.QListWidgetItem(f"{c.display_name} ({c.code})")
+            item.setToolTip(item.text())
             item.setData(Qt.ItemDataRole.UserRole, c.code)
             self.list.addItem(item)
         if self.list.count():
@@ -140,6 +141,7 @@ class VillagesDialog(QtWidgets.QDialog):
         self.list.clear()
         for v in self.services.villages.list_all():
             item = QtWidgets.QListWidgetItem(v.name)
+            item.setToolTip(v.name)
             item.setData(Qt.ItemDataRole.UserRole, v.id)
             self.list.addItem(item)
 

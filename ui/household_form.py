@@ -530,7 +530,9 @@ class HouseholdForm(Retranslatable, QtWidgets.QDialog):
                 m.get("phone", ""),
             ]
             for c, text in enumerate(cells):
-                self.members_table.setItem(i, c, QtWidgets.QTableWidgetItem(str(text)))
+                item = QtWidgets.QTableWidgetItem(str(text))
+                item.setToolTip(str(text))  # the full text of a long (elided) name
+                self.members_table.setItem(i, c, item)
 
     def _member_dialog(self, member: dict[str, Any] | None) -> MemberDialog:
         return MemberDialog(self.vietnamese(), member, self)

@@ -59,6 +59,10 @@ class HouseholdsModel(LazyIdTableModel[HouseholdView]):
             return str(row.member_count)
         return format_visit(row.last_visit_at)
 
+    def tooltip(self, row: HouseholdView, column: int) -> str | None:
+        """The full head's name, village and address (long ones are elided in their columns)."""
+        return (self.cell(row, column) or None) if column <= 2 else None
+
     def row_id(self, row: HouseholdView) -> str:
         return row.id
 
@@ -198,7 +202,10 @@ class HouseholdsPage(Page):
     def _show_ids(self, seq: int, ids: list[str]) -> None:
         if seq != self._seq:
             return  # an older search finished after a newer one started
-        selected = self.selected_id()
+        try:
+            selected = self.selected_id()
+        except RuntimeError:  # the page was closed while the search ran
+            return
         self.model.set_ids(ids)
         if selected in ids:
             self.table.selectRow(ids.index(selected))

@@ -39,6 +39,11 @@ class LazyIdTableModel[R](QtCore.QAbstractTableModel):
     def cell(self, row: R, column: int) -> str:
         raise NotImplementedError
 
+    def tooltip(self, row: R, column: int) -> str | None:
+        """The tooltip of a loaded cell: by default its whole text, so a name elided in a narrow column can
+        still be read in full (None: no tooltip)."""
+        return self.cell(row, column) or None
+
     def fetch(self, ids: Sequence[str]) -> Callable[[], list[R]]:
         """A function (run on a worker thread) that reads these rows."""
         raise NotImplementedError
@@ -112,10 +117,14 @@ class LazyIdTableModel[R](QtCore.QAbstractTableModel):
             return None
         row = self._rows.get(self._ids[index.row()])
         if row is None:
+            if role == QtCore.Qt.ItemDataRole.ToolTipRole:
+                return None
             if self._ids[index.row()] in self._gone:
                 return ""
             self._request(index.row() // self.page_size)
             return PLACEHOLDER
+        if role == QtCore.Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(row, index.column())
         return self.cell(row, index.column())
 
     def flags(self, index: _Index) -> QtCore.Qt.ItemFlag:

@@ -84,6 +84,8 @@ class OverviewPage(Page):
         self.results.clear()
         for h in hits:
             kind = self.tr("Person") if h.kind == "person" else self.tr("Household")
-            self.results.addItem(f"{kind}: {h.title}" + (f" — {h.detail}" if h.detail else ""))
+            item = QtWidgets.QListWidgetItem(f"{kind}: {h.title}" + (f" — {h.detail}" if h.detail else ""))
+            item.setToolTip(item.text())  # the full text when the list elides it
+            self.results.addItem(item)
         if not hits and self.search_box.text().strip():
             self.results.addItem(self.tr("Nothing found."))

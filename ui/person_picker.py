@@ -192,6 +192,7 @@ class PersonPicker(Retranslatable, QtWidgets.QWidget):
         self.results.clear()
         for h in hits:
             item = QtWidgets.QListWidgetItem(h.title + (f" — {h.detail}" if h.detail else ""))
+            item.setToolTip(item.text())  # the full text when the list elides it
             item.setData(QtCore.Qt.ItemDataRole.UserRole, (h.id, h.title))
             self.results.addItem(item)
         if hits:

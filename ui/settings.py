@@ -34,6 +34,11 @@ class Settings:
         if int(stored or 0) < SETTINGS_VERSION:
             self._q.setValue("meta/version", SETTINGS_VERSION)
 
+    @property
+    def file(self) -> Path:
+        """The settings file (``settings.ini`` in the data folder)."""
+        return Path(self._q.fileName())
+
     def get[T: (str, int, bool)](self, option: Option[T]) -> T:
         value: Any = self._q.value(option.key, option.default)
         default = option.default

@@ -1,10 +1,12 @@
 """Settings: language and font size (applied at once, no restart), the data folder, backups, and versions."""
 
+import os
 from datetime import date
 from pathlib import Path
 
 import dlso_desktop
 from ui.app_context import AppContext
+from ui.data_folder import FolderRefused, Problem, move_data
 from ui.i18n import LANGUAGES, install_language
 from ui.page import Page
 from ui.qt import QApplication, QtCore, QtGui, QtWidgets
@@ -59,9 +61,17 @@ class SettingsPage(Page):
         self.data_dir.setReadOnly(True)
         self.open_folder_button = QtWidgets.QPushButton()
         self.open_folder_button.clicked.connect(self.open_data_folder)
+        self.change_folder_button = QtWidgets.QPushButton()
+        self.change_folder_button.clicked.connect(self.choose_data_folder)
         folder_row.addWidget(self.data_dir, 1)
         folder_row.addWidget(self.open_folder_button)
+        folder_row.addWidget(self.change_folder_button)
         data.addLayout(folder_row)
+        self.folder_status = QtWidgets.QLabel()
+        self.folder_status.setWordWrap(True)
+        self.folder_status.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.folder_status.setVisible(False)
+        data.addWidget(self.folder_status)
         backup_row = QtWidgets.QHBoxLayout()
         self.backup_button = QtWidgets.QPushButton()
         self.backup_button.clicked.connect(self.back_up)
@@ -83,6 +93,9 @@ class SettingsPage(Page):
         outer.addStretch(1)
 
         self._backup_result: tuple[bool, str] | None = None  # (ok, path or error) of the last backup
+        # the last data-folder change: (folder, None) when done, (folder, refusal or error) when not
+        self._move_result: tuple[Path, BaseException | None] | None = None
+        self.moving = False
         self._select(self.language, ctx.settings.get(LANGUAGE))
         self._select(self.font_scale, ctx.settings.get(FONT_SCALE))
         self.language.currentIndexChanged.connect(self._language_chosen)
@@ -99,6 +112,11 @@ class SettingsPage(Page):
         self.data_box.setTitle(self.tr("Data"))
         self.data_dir.setToolTip(self.tr("All data of this laptop is kept in this folder."))
         self.open_folder_button.setText(self.tr("Open folder"))
+        self.change_folder_button.setText(self.tr("Change folder…"))
+        self.change_folder_button.setToolTip(
+            self.tr("Copy all data to another folder (for example a bigger drive) and use it from the next start.")
+        )
+        self._show_move_status()
         self.backup_button.setText(self.tr("Back up now"))
         self.about_box.setTitle(self.tr("About"))
         self.about_label.setText(
@@ -136,6 +154,89 @@ class SettingsPage(Page):
 
     def open_data_folder(self) -> None:
         QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(self.ctx.data_dir)))
+
+    # -- the data folder ---------------------------------------------------------------------------------
+
+    def choose_data_folder(self) -> None:
+        folder = QtWidgets.QFileDialog.getExistingDirectory(
+            self, self.tr("Choose the new data folder"), str(self.ctx.data_dir.parent)
+        )
+        if folder:
+            self.change_data_dir(Path(folder))
+
+    def change_data_dir(self, folder: Path) -> None:
+        """Copy the data into ``folder`` (checked first: writable, not another laptop's database) in the
+        background and use it from the next start. A refusal changes nothing and says why."""
+        if self.moving:
+            return
+        db, current, settings_file = self.ctx.db, self.ctx.data_dir, self.ctx.settings.file
+        self.moving = True
+        self._move_result = None
+        self.change_folder_button.setEnabled(False)
+        self.folder_status.setText(self.tr("Copying the data to {path}…").format(path=folder))
+        self.folder_status.setVisible(True)
+        self.ctx.tasks.write(
+            lambda: move_data(db, current, folder, settings_file),
+            self._moved,
+            lambda exc: self._move_failed(folder, exc),
+        )
+
+    def _moved(self, folder: Path) -> None:
+        self.moving = False
+        self._move_result = (folder, None)
+        self.change_folder_button.setEnabled(True)
+        self._show_move_status()
+        QtWidgets.QMessageBox.information(self, self.tr("Data folder"), self.folder_status.text())
+
+    def _move_failed(self, folder: Path, exc: BaseException) -> None:
+        self.moving = False
+        self._move_result = (folder, exc)
+        self.change_folder_button.setEnabled(True)
+        self._show_move_status()
+        QtWidgets.QMessageBox.warning(self, self.tr("Data folder"), self.folder_status.text())
+
+    def move_message(self) -> str:
+        """What the last data-folder change did, in the current language ('' when none was tried)."""
+        if self._move_result is None:
+            return ""
+        folder, exc = self._move_result
+        if exc is None:
+            text = self.tr(
+                "The data was copied to {path}. DLSO Desktop will use this folder from the next start; "
+                "until you restart it keeps working in {current}."
+            ).format(path=folder, current=self.ctx.data_dir)
+            if os.environ.get("DLSO_DATA_DIR"):
+                text += " " + self.tr(
+                    "Note: DLSO_DATA_DIR is set on this computer and takes priority over this choice."
+                )
+            return text
+        if not isinstance(exc, FolderRefused):
+            return self.tr("The data could not be copied: {error}. Nothing was changed.").format(
+                error=str(exc) or type(exc).__name__
+            )
+        messages = {
+            Problem.SAME_FOLDER: self.tr("{path} is already the data folder. Nothing was changed."),
+            Problem.NOT_A_FOLDER: self.tr("{path} is not a folder. Nothing was changed."),
+            Problem.NOT_WRITABLE: self.tr(
+                "The app cannot write to {path}. Nothing was changed: choose a folder you can write to."
+            ),
+            Problem.OTHER_DATABASE: self.tr(
+                "{path} already holds another DLSO database (of another laptop or commune), or a file that is "
+                "not one. Nothing was changed: choose an empty folder."
+            ),
+            Problem.COPY_FAILED: self.tr("The data could not be copied to {path}. Nothing was changed."),
+        }
+        return messages[exc.problem].format(path=exc.folder)
+
+    def _show_move_status(self) -> None:
+        if self.moving or self._move_result is None:
+            return
+        self.folder_status.setText(self.move_message())
+        self.folder_status.setVisible(True)
+        ok = self._move_result[1] is None
+        self.folder_status.setStyleSheet("" if ok else "color: #b00020;")
+
+    # -- backups -----------------------------------------------------------------------------------------
 
     def back_up(self) -> None:
         path, _filter = QtWidgets.QFileDialog.getSaveFileName(

@@ -15,6 +15,7 @@ from ui.page import Page
 from ui.person_picker import DraftKeeper, FieldErrors, PersonPicker, error_label
 from ui.qt import QtCore, QtGui, QtWidgets
 from ui.settings import LANGUAGE
+from ui.widgets import FormScrollArea
 
 Qt = QtCore.Qt
 _Index = QtCore.QModelIndex | QtCore.QPersistentModelIndex
@@ -67,8 +68,8 @@ class SubmissionModel(RowListModel[SubmissionView]):
             ][col]
         if role == Qt.ItemDataRole.CheckStateRole and col == self.FULL_ONLINE:
             return Qt.CheckState.Checked if s.full_online else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.ToolTipRole and col == self.PROCEDURE:
-            return s.procedure_name
+        if role == Qt.ItemDataRole.ToolTipRole and col in (self.PROCEDURE, self.PERSON):
+            return s.procedure_name if col == self.PROCEDURE else s.person_name  # full text of an elided name
         if role == Qt.ItemDataRole.UserRole:
             return s.id
         return None
@@ -100,8 +101,7 @@ class SubmissionsPage(Page):
         outer.addWidget(splitter)
 
         # --- the form (scrolls at 1366x768 / 125 %) ----------------------------------------------------
-        scroll = QtWidgets.QScrollArea()
-        scroll.setWidgetResizable(True)
+        scroll = FormScrollArea()  # never sideways: the splitter gives the form its minimum width
         form_holder = QtWidgets.QWidget()
         holder_layout = QtWidgets.QVBoxLayout(form_holder)
         holder_layout.setContentsMargins(0, 0, 0, 0)
@@ -125,9 +125,14 @@ class SubmissionsPage(Page):
         self.person_label.setWordWrap(True)
         self.picker = PersonPicker(ctx)
         self.portal_combo = QtWidgets.QComboBox()
+        self.status_combo = QtWidgets.QComboBox()
+        for combo in (self.portal_combo, self.status_combo):  # long names must not widen the form: the list
+            combo.setSizeAdjustPolicy(  # opens as wide as its longest entry, the tooltip has the full name
+                QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(14)
         self.dossier_edit = QtWidgets.QLineEdit()
         self.dossier_edit.setMaxLength(40)
-        self.status_combo = QtWidgets.QComboBox()
         self.full_online_check = QtWidgets.QCheckBox()
         self.fee_check = QtWidgets.QCheckBox()
         self.minutes_spin = QtWidgets.QSpinBox()
@@ -191,8 +196,7 @@ class SubmissionsPage(Page):
         self.from_label, self.to_label = QtWidgets.QLabel(), QtWidgets.QLabel()
         self.from_edit, self.to_edit = QtWidgets.QLineEdit(), QtWidgets.QLineEdit()
         for w in (self.from_edit, self.to_edit):
-            w.setMaximumWidth(110)
-            w.setClearButtonEnabled(True)
+            w.setClearButtonEnabled(True)  # as wide as the date hint needs (_fit_date_filters), no wider
         widgets: tuple[QtWidgets.QWidget, ...] = (
             self.filter_status_label,
             self.filter_status,
@@ -282,6 +286,19 @@ class SubmissionsPage(Page):
     def language(self) -> str:
         return self.ctx.settings.get(LANGUAGE)
 
+    def _fit_date_filters(self) -> None:
+        """The date filters show their whole format hint (ngày/tháng/năm) and a date, at any text size."""
+        for edit in (self.from_edit, self.to_edit):
+            metrics = edit.fontMetrics()
+            text = max(metrics.horizontalAdvance(edit.placeholderText()), metrics.horizontalAdvance("00/00/0000"))
+            clear_button = edit.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_SmallIconSize) + 8
+            edit.setFixedWidth(text + 2 * 6 + clear_button + 8)  # text margins, the clear button, some air
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:
+        if event.type() == QtCore.QEvent.Type.FontChange:
+            self._fit_date_filters()
+        super().changeEvent(event)
+
     def retranslate(self) -> None:
         self.form_box.setTitle(self.tr("Record an assisted submission"))
         self.procedure_label.setText(self.tr("P&rocedure"))
@@ -291,6 +308,9 @@ class SubmissionsPage(Page):
         self.dossier_label.setText(self.tr("Dossier &code"))
         self.status_label.setText(self.tr("&Status"))
         self.full_online_check.setText(self.tr("Full online (toàn trình)"))
+        self.full_online_check.setToolTip(
+            self.tr("The whole procedure is done online: nothing is handed in on paper at the office.")
+        )
         self.fee_check.setText(self.tr("Fee paid online"))
         self.minutes_label.setText(self.tr("&Minutes spent"))
         self.date_label.setText(self.tr("&Date"))
@@ -303,6 +323,7 @@ class SubmissionsPage(Page):
         self.to_label.setText(self.tr("To:"))
         for edit in (self.from_edit, self.to_edit):
             edit.setPlaceholderText(self.tr("dd/mm/yyyy"))
+        self._fit_date_filters()
         self.change_label.setText(self.tr("New status:"))
         self.status_note_edit.setPlaceholderText(self.tr("Note (optional)"))
         self.update_status_button.setText(self.tr("Update status"))
@@ -313,6 +334,9 @@ class SubmissionsPage(Page):
         self.portal_combo.clear()
         for code, vi, en in PORTALS:
             self.portal_combo.addItem(vi if language == "vi" else en, code)
+            self.portal_combo.setItemData(
+                self.portal_combo.count() - 1, vi if language == "vi" else en, Qt.ItemDataRole.ToolTipRole
+            )
         self.portal_combo.setCurrentIndex(max(self.portal_combo.findData(keep), 0))
         for combo, with_all in ((self.status_combo, False), (self.new_status_combo, False), (self.filter_status, True)):
             keep = combo.currentData()
@@ -407,7 +431,7 @@ class SubmissionsPage(Page):
             if all(w in haystack for w in words):
                 self.procedure_combo.addItem(p.name, p.id)
                 self.procedure_combo.setItemData(
-                    self.procedure_combo.count() - 1, f"{p.field} · {p.code}", Qt.ItemDataRole.ToolTipRole
+                    self.procedure_combo.count() - 1, f"{p.name}\n{p.field} · {p.code}", Qt.ItemDataRole.ToolTipRole
                 )
         self.procedure_combo.setCurrentIndex(max(self.procedure_combo.findData(keep), 0))
         self.procedure_combo.blockSignals(False)

@@ -31,6 +31,8 @@ class SessionModel(RowListModel[SessionView]):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return [format_date_vn(s.session_date), s.course_name, s.place, s.attendee_count, s.passed_count][col]
+        if role == Qt.ItemDataRole.ToolTipRole and col in (self.COURSE, self.PLACE):
+            return [s.course_name, s.place][col - self.COURSE] or None  # the full text of an elided name
         if role == Qt.ItemDataRole.UserRole:
             return s.id
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.ATTENDEES, self.PASSED):
@@ -80,6 +82,8 @@ class RosterModel(RowListModel[AttendanceView]):
             if col == self.RESULT:
                 return self.result_label(a.result)
             return None
+        if role == Qt.ItemDataRole.ToolTipRole and col == self.NAME:
+            return a.person_name  # the full name when the column elides it
         if role == Qt.ItemDataRole.EditRole and col == self.RESULT:
             return a.result or ""
         if role == Qt.ItemDataRole.CheckStateRole and col == self.PRESENT:
@@ -202,6 +206,7 @@ class TrainingPage(Page):
         left_layout.addWidget(self.draft)
         self.form_box = QtWidgets.QGroupBox()
         form = QtWidgets.QFormLayout(self.form_box)
+        form.setRowWrapPolicy(QtWidgets.QFormLayout.RowWrapPolicy.WrapAllRows)  # labels above: fields get the width
         self.errors = FieldErrors(ctx)
         self.course_combo = QtWidgets.QComboBox()
         self.modules_label = QtWidgets.QLabel()
@@ -386,7 +391,9 @@ class TrainingPage(Page):
             self.course_combo.blockSignals(True)
             self.course_combo.clear()
             for c in courses:
-                self.course_combo.addItem(f"{c.code} — {c.name} ({c.hours} h)", c.id)
+                text = f"{c.code} — {c.name} ({c.hours} h)"
+                self.course_combo.addItem(text, c.id)  # elided when the form is narrow: the tooltip has it all
+                self.course_combo.setItemData(self.course_combo.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
             self.course_combo.setCurrentIndex(max(self.course_combo.findData(keep), 0))
             self.course_combo.blockSignals(False)
             self._show_modules()

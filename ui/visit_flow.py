@@ -29,6 +29,8 @@ from ui.qt import QtCore, QtGui, QtWidgets
 from ui.settings import LANGUAGE
 
 VNEID_LEVELS = (VNeIDLevel.NONE.value, VNeIDLevel.LEVEL1.value, VNeIDLevel.LEVEL2.value)
+# the VNeID list of the status grid: first "not asked" (unknown, saved as None), then the levels
+VNEID_CHOICES: tuple[str | None, ...] = (None, *VNEID_LEVELS)
 BOOL_FIELDS = DIGITAL_STATUS_FIELDS[1:]  # skills_confirmed ... has_daklak_app
 STEP_SUMMARY, STEP_STATUS, STEP_DONE, STEP_FOLLOW_UP, STEP_CONSENT = range(5)
 DRAFT_DELAY_MS = 1000
@@ -57,28 +59,62 @@ def _step_of(field: str) -> int:
     return STEP_SUMMARY
 
 
+class StatusBox(QtWidgets.QCheckBox):
+    """Yes / no / not asked: a tri-state box that starts "partially checked" when the answer is unknown.
+
+    A click (or Space) answers: unknown → yes → no → yes…; Delete or Backspace sets it back to unknown. An
+    unknown answer is saved as unknown (``None``), never as "no"."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTristate(True)
+
+    def nextCheckState(self) -> None:
+        checked = self.checkState() == QtCore.Qt.CheckState.Checked
+        self.setCheckState(QtCore.Qt.CheckState.Unchecked if checked else QtCore.Qt.CheckState.Checked)
+
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
+        if event.key() in (QtCore.Qt.Key.Key_Delete, QtCore.Qt.Key.Key_Backspace):
+            self.set_value(None)
+            return
+        super().keyPressEvent(event)
+
+    def value(self) -> bool | None:
+        state = self.checkState()
+        if state == QtCore.Qt.CheckState.PartiallyChecked:
+            return None
+        return state == QtCore.Qt.CheckState.Checked
+
+    def set_value(self, value: object) -> None:
+        if value is None:
+            self.setCheckState(QtCore.Qt.CheckState.PartiallyChecked)
+        else:
+            self.setCheckState(QtCore.Qt.CheckState.Checked if value else QtCore.Qt.CheckState.Unchecked)
+
+
 class _MemberRow:
-    """One member's widgets in the status grid."""
+    """One member's widgets in the status grid. Every answer may be unknown (not asked): the VNeID list's first
+    entry and a partially checked box; both are saved as ``None``."""
 
     def __init__(self, person: PersonView, parent: QtWidgets.QWidget) -> None:
         self.person = person
         self.name = QtWidgets.QLabel(person.full_name, parent)
         self.vneid = QtWidgets.QComboBox(parent)
-        self.vneid.addItems(["", "", ""])
-        self.checks: dict[str, QtWidgets.QCheckBox] = {f: QtWidgets.QCheckBox(parent) for f in BOOL_FIELDS}
+        self.vneid.addItems([""] * len(VNEID_CHOICES))
+        self.checks: dict[str, StatusBox] = {f: StatusBox(parent) for f in BOOL_FIELDS}
         self.set_values(
             {"vneid_level": person.vneid_level, **{f: getattr(person, f) for f in BOOL_FIELDS}},
         )
 
     def set_values(self, values: dict[str, Any]) -> None:
         level = values.get("vneid_level")
-        self.vneid.setCurrentIndex(VNEID_LEVELS.index(level) if level in VNEID_LEVELS else 0)
+        self.vneid.setCurrentIndex(VNEID_CHOICES.index(level) if level in VNEID_CHOICES else 0)
         for f, box in self.checks.items():
-            box.setChecked(bool(values.get(f)))
+            box.set_value(values.get(f))
 
     def values(self) -> dict[str, Any]:
-        return {"vneid_level": VNEID_LEVELS[self.vneid.currentIndex()]} | {
-            f: box.isChecked() for f, box in self.checks.items()
+        return {"vneid_level": VNEID_CHOICES[self.vneid.currentIndex()]} | {
+            f: box.value() for f, box in self.checks.items()
         }
 
     def widgets(self) -> list[QtWidgets.QWidget]:
@@ -141,7 +177,14 @@ class VisitFlow(Retranslatable, QtWidgets.QDialog):
         grid_scroll = QtWidgets.QScrollArea(self)
         grid_scroll.setWidgetResizable(True)
         grid_scroll.setWidget(self.grid_host)
-        self._add_page(grid_scroll)
+        status_page = QtWidgets.QWidget(self)
+        status_layout = QtWidgets.QVBoxLayout(status_page)
+        status_layout.setContentsMargins(0, 0, 0, 0)
+        self.status_hint = QtWidgets.QLabel(status_page)
+        self.status_hint.setWordWrap(True)
+        status_layout.addWidget(self.status_hint)
+        status_layout.addWidget(grid_scroll, 1)
+        self._add_page(status_page)
 
         # (3) done during the visit, (4) follow-ups + notes
         self.done_boxes = self._check_list(ACTIONS_DONE)
@@ -266,13 +309,21 @@ class VisitFlow(Retranslatable, QtWidgets.QDialog):
         ]
         for header, text in zip(self.headers, header_texts, strict=True):
             header.setText(text)
-        level_texts = [self.tr("None"), self.tr("Level 1"), self.tr("Level 2")]
+        level_texts = [self.tr("Not asked"), self.tr("None"), self.tr("Level 1"), self.tr("Level 2")]
+        self.status_hint.setText(
+            self.tr(
+                "A box with a square means not asked yet: it is saved as unknown, never as no. "
+                "Click or Space: yes / no; Delete: back to not asked."
+            )
+        )
+        box_tip = self.tr("Click or Space: yes / no. Delete: not asked (unknown).")
         for row in self.rows:
             for i, text in enumerate(level_texts):
                 row.vneid.setItemText(i, text)
             row.vneid.setAccessibleName(self.tr("VNeID of {name}").format(name=row.person.full_name))
-            for f, box in row.checks.items():
-                box.setAccessibleName(f"{header_texts[2 + BOOL_FIELDS.index(f)]}: {row.person.full_name}")
+            for f, status_box in row.checks.items():
+                status_box.setAccessibleName(f"{header_texts[2 + BOOL_FIELDS.index(f)]}: {row.person.full_name}")
+                status_box.setToolTip(box_tip)
         lang = _language(self.ctx)
         for code, box in self.done_boxes.items():
             box.setText(label(ACTIONS_DONE, code, lang))
@@ -327,7 +378,7 @@ class VisitFlow(Retranslatable, QtWidgets.QDialog):
         for row in self.rows:
             row.vneid.currentIndexChanged.connect(self._changed)
             for box in row.checks.values():
-                box.toggled.connect(self._changed)
+                box.checkStateChanged.connect(self._changed)
         self._fix_tab_order()
         self.retranslate()
         self._set_enabled(True)

@@ -3,37 +3,37 @@
 <context>
     <name>SubmissionModel</name>
     <message>
-        <location filename="../../ui/submissions.py" line="90" />
+        <location filename="../../ui/submissions.py" line="81" />
         <source>Date</source>
         <translation>Ngày</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="91" />
+        <location filename="../../ui/submissions.py" line="82" />
         <source>Procedure</source>
         <translation>Thủ tục</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="92" />
+        <location filename="../../ui/submissions.py" line="83" />
         <source>Person</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="93" />
+        <location filename="../../ui/submissions.py" line="84" />
         <source>Portal</source>
         <translation>Cổng dịch vụ</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="94" />
+        <location filename="../../ui/submissions.py" line="85" />
         <source>Dossier code</source>
         <translation>Mã hồ sơ</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="95" />
+        <location filename="../../ui/submissions.py" line="86" />
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="96" />
+        <location filename="../../ui/submissions.py" line="87" />
         <source>Full online</source>
         <translation>Toàn trình</translation>
     </message>
@@ -41,197 +41,202 @@
 <context>
     <name>SubmissionsPage</name>
     <message>
-        <location filename="../../ui/submissions.py" line="24" />
+        <location filename="../../ui/submissions.py" line="26" />
         <source>Prepared</source>
         <translation>Đã chuẩn bị</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="25" />
+        <location filename="../../ui/submissions.py" line="27" />
         <source>Submitted</source>
         <translation>Đã nộp</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="26" />
+        <location filename="../../ui/submissions.py" line="28" />
         <source>Received</source>
         <translation>Đã tiếp nhận</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="27" />
+        <location filename="../../ui/submissions.py" line="29" />
         <source>Processing</source>
         <translation>Đang xử lý</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="28" />
+        <location filename="../../ui/submissions.py" line="30" />
         <source>Completed</source>
         <translation>Đã hoàn thành</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="29" />
+        <location filename="../../ui/submissions.py" line="31" />
         <source>Rejected</source>
         <translation>Bị từ chối</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="282" />
+        <location filename="../../ui/submissions.py" line="284" />
         <source>Online public services</source>
         <translation>Dịch vụ công trực tuyến</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="288" />
+        <location filename="../../ui/submissions.py" line="303" />
         <source>Record an assisted submission</source>
         <translation>Ghi nhận hồ sơ đã hỗ trợ nộp</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="289" />
+        <location filename="../../ui/submissions.py" line="304" />
         <source>P&amp;rocedure</source>
         <translation>Thủ tụ&amp;c</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="290" />
+        <location filename="../../ui/submissions.py" line="305" />
         <source>Type to filter the procedures…</source>
         <translation>Gõ để lọc thủ tục (không cần dấu)…</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="291" />
+        <location filename="../../ui/submissions.py" line="306" />
         <source>Person</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="292" />
+        <location filename="../../ui/submissions.py" line="307" />
         <source>Po&amp;rtal</source>
         <translation>Cổ&amp;ng dịch vụ</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="293" />
+        <location filename="../../ui/submissions.py" line="308" />
         <source>Dossier &amp;code</source>
         <translation>&amp;Mã hồ sơ</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="294" />
+        <location filename="../../ui/submissions.py" line="309" />
         <source>&amp;Status</source>
         <translation>&amp;Trạng thái</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="295" />
+        <location filename="../../ui/submissions.py" line="310" />
         <source>Full online (toàn trình)</source>
-        <translation>Toàn trình (thực hiện hoàn toàn trực tuyến)</translation>
+        <translation>Thủ tục toàn trình</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="296" />
+        <location filename="../../ui/submissions.py" line="312" />
+        <source>The whole procedure is done online: nothing is handed in on paper at the office.</source>
+        <translation>Toàn bộ thủ tục được thực hiện trực tuyến: không phải nộp giấy tờ tại cơ quan.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/submissions.py" line="314" />
         <source>Fee paid online</source>
         <translation>Đã nộp phí trực tuyến</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="297" />
+        <location filename="../../ui/submissions.py" line="315" />
         <source>&amp;Minutes spent</source>
         <translation>Số &amp;phút hỗ trợ</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="298" />
+        <location filename="../../ui/submissions.py" line="316" />
         <source>&amp;Date</source>
         <translation>&amp;Ngày</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="299" />
+        <location filename="../../ui/submissions.py" line="317" />
         <source>&amp;Notes</source>
         <translation>&amp;Ghi chú</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="300" />
+        <location filename="../../ui/submissions.py" line="318" />
         <source>Save submission</source>
         <translation>Lưu hồ sơ</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="301" />
+        <location filename="../../ui/submissions.py" line="319" />
         <source>Clear</source>
         <translation>Nhập mới</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="302" />
+        <location filename="../../ui/submissions.py" line="320" />
         <source>Assisted submissions</source>
         <translation>Hồ sơ đã hỗ trợ</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="303" />
+        <location filename="../../ui/submissions.py" line="321" />
         <source>Status:</source>
         <translation>Trạng thái:</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="304" />
+        <location filename="../../ui/submissions.py" line="322" />
         <source>From:</source>
         <translation>Từ ngày:</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="305" />
+        <location filename="../../ui/submissions.py" line="323" />
         <source>To:</source>
         <translation>Đến ngày:</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="307" />
+        <location filename="../../ui/submissions.py" line="325" />
         <source>dd/mm/yyyy</source>
         <translation>ngày/tháng/năm</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="308" />
+        <location filename="../../ui/submissions.py" line="327" />
         <source>New status:</source>
         <translation>Trạng thái mới:</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="309" />
+        <location filename="../../ui/submissions.py" line="328" />
         <source>Note (optional)</source>
         <translation>Ghi chú (không bắt buộc)</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="310" />
+        <location filename="../../ui/submissions.py" line="329" />
         <source>Update status</source>
         <translation>Cập nhật trạng thái</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="324" />
+        <location filename="../../ui/submissions.py" line="346" />
         <source>All</source>
         <translation>Tất cả</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="429" />
+        <location filename="../../ui/submissions.py" line="451" />
         <source>This procedure cannot be done fully online (toàn trình).</source>
         <translation>Thủ tục này không thực hiện toàn trình được.</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="440" />
+        <location filename="../../ui/submissions.py" line="462" />
         <source>Chosen: {name}</source>
         <translation>Đã chọn: {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="442" />
+        <location filename="../../ui/submissions.py" line="464" />
         <source>Nobody chosen yet: find the person below or add a walk-in.</source>
         <translation>Chưa chọn người: tìm ở ô dưới hoặc thêm người mới.</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="478" />
+        <location filename="../../ui/submissions.py" line="500" />
         <source>Please choose the procedure.</source>
         <translation>Vui lòng chọn thủ tục.</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="481" />
+        <location filename="../../ui/submissions.py" line="503" />
         <source>Please choose the person (or add a walk-in).</source>
         <translation>Vui lòng chọn người dân (hoặc thêm người mới).</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="495" />
+        <location filename="../../ui/submissions.py" line="517" />
         <source>Saved: {procedure} for {name}.</source>
         <translation>Đã lưu: {procedure} cho {name}.</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="521" />
+        <location filename="../../ui/submissions.py" line="543" />
         <source>Type dates as dd/mm/yyyy, e.g. 05/02/2026.</source>
         <translation>Nhập ngày theo dạng dd/mm/yyyy, ví dụ 05/02/2026.</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="552" />
+        <location filename="../../ui/submissions.py" line="578" />
         <source>Submissions shown: {n}</source>
         <translation>Số hồ sơ đang hiển thị: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/submissions.py" line="578" />
+        <location filename="../../ui/submissions.py" line="604" />
         <source>A status can only move forward: {current} is already further along.</source>
         <translation>Trạng thái chỉ được chuyển tiếp: hồ sơ đã ở trạng thái «{current}».</translation>
     </message>
