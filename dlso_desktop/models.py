@@ -475,6 +475,14 @@ class SyncConflict(SQLModel, table=True):
     created_at: str = ""
 
 
+class SyncSeen(SQLModel, table=True):
+    """During a full re-pull after the server purged old tombstones: the records the server still sent."""
+
+    __tablename__ = "sync_seen"
+    table_name: str = Field(primary_key=True)
+    row_id: str = Field(primary_key=True, max_length=36)
+
+
 class AuditEntry(SQLModel, table=True):
     """Append-only trail: who did what to which record, when, on which device."""
 

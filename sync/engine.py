@@ -178,15 +178,13 @@ class SyncEngine:
         cursor = int(local.get_meta(self.db, local.CURSOR) or "0")
         self.progress("pull", 0, 0)
         while True:
-            page = P.PullResponse.model_validate(
-                self.transport.get(f"{P.PREFIX}/pull", {"cursor": cursor, "limit": self.page_size})
-            )
+            page = parse_page(self.transport.get(f"{P.PREFIX}/pull", {"cursor": cursor, "limit": self.page_size}))
             if page.reset_required:
                 if result.reset:
                     raise RuntimeError("the server asked for a reset twice in one round")
                 result.reset = True
                 result.notes.append(f"server asked for a full pull (cursor {cursor} is not valid there)")
-                local.reset_cursor(self.db)
+                local.reset_cursor(self.db, purge_unseen=page.reset_reason == "pruned")
                 cursor = 0
                 continue
             outcome = local.apply_page(self.db, page.changes, page.cursor)
@@ -196,8 +194,10 @@ class SyncEngine:
             self.progress("pull", result.pulled, 0)
             if not page.more:
                 break
-        if result.reset:
-            local.set_meta(self.db, {local.RESET_PENDING: None})
+        if local.get_meta(self.db, local.RESET_PENDING):
+            removed = local.finish_reset(self.db)
+            if removed:
+                result.notes.append(f"{removed} records deleted on the server long ago were removed here")
 
     def _clock(self, result: RoundResult, server_time: str) -> None:
         offset = (parse_utc(server_time) - datetime.now(UTC)).total_seconds()
@@ -205,3 +205,54 @@ class SyncEngine:
         local.set_meta(self.db, {local.CLOCK_OFFSET: f"{offset:.1f}"})
         if abs(offset) > P.CLOCK_WARNING_SECONDS:
             result.notes.append(f"this laptop's clock is off by {offset / 3600:+.1f} hours")
+
+
+class BadAnswer(ValueError):
+    """The server's answer is not what the protocol says: nothing of it is applied."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    changes: list[P.PulledChange]
+    cursor: int
+    more: bool
+    reset_required: bool
+    reset_reason: str | None
+    server_time: str
+
+
+def parse_page(raw: dict[str, object]) -> Page:
+    """A pull page, checked field by field without pydantic's per-record cost (pages hold thousands)."""
+    try:
+        cursor, more, reset = raw["cursor"], raw["more"], raw.get("reset_required", False)
+        reason = raw.get("reset_reason")
+        if reason is not None and not isinstance(reason, str):
+            raise BadAnswer("reset_reason")
+        server_time, items = raw["server_time"], raw["changes"]
+        if not (isinstance(cursor, int) and isinstance(more, bool) and isinstance(reset, bool)):
+            raise BadAnswer("cursor/more/reset_required")
+        if not (isinstance(server_time, str) and isinstance(items, list)):
+            raise BadAnswer("server_time/changes")
+        changes: list[P.PulledChange] = []
+        for item in items:
+            if not isinstance(item, dict):
+                raise BadAnswer("a change is not an object")
+            table, row_id, version, deleted, data = (
+                item["table"],
+                item["row_id"],
+                item["version"],
+                item["deleted"],
+                item["data"],
+            )
+            if not (
+                isinstance(table, str)
+                and isinstance(row_id, str)
+                and isinstance(version, int)
+                and isinstance(deleted, bool)
+                and isinstance(data, dict)
+            ):
+                raise BadAnswer(f"change {item.get('row_id')!r} has wrong types")
+            changes.append(P.PulledChange(table, row_id, version, deleted, data))
+    except KeyError as exc:
+        raise BadAnswer(f"missing {exc}") from None
+    return Page(changes, cursor, more, reset, reason, server_time)

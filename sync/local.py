@@ -21,7 +21,7 @@ from dlso_desktop.storage import schema
 from dlso_desktop.storage.store import Database
 from dlso_desktop.storage.uow import UnitOfWork, dumps
 from sync import fields as F
-from sync.protocol import ACKED_OP_RETENTION_DAYS, CONFLICT_TABLE, Change, Op, OpKind, OpResult, OpStatus
+from sync.protocol import ACKED_OP_RETENTION_DAYS, CONFLICT_TABLE, ChangeLike, Op, OpKind, OpResult, OpStatus
 
 # meta keys
 SERVER = "sync.server"
@@ -216,7 +216,7 @@ def _local_value(spec: F.FieldSpec, value: Any) -> Any:
     return value
 
 
-def apply_page(db: Database, changes: Sequence[Change], cursor: int) -> PageResult:
+def apply_page(db: Database, changes: Sequence[ChangeLike], cursor: int) -> PageResult:
     """Apply one pulled page and store its cursor, in one transaction.
 
     Fields with unsent local changes keep their local value (the pending op will reach the server, which
@@ -233,7 +233,10 @@ def apply_page(db: Database, changes: Sequence[Change], cursor: int) -> PageResu
             uow = UnitOfWork(conn, device_id=db.device_id, commune_code=db.commune_code, user_id=None, remote=True)
             keys = {(c.table, c.row_id) for c in changes}
             pending = _pending_fields(conn, keys)
-            by_table: dict[str, list[Change]] = {}
+            purging = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (RESET_PENDING,)).scalar()
+            if purging == "purge":
+                conn.exec_driver_sql("INSERT OR IGNORE INTO sync_seen (table_name, row_id) VALUES (?, ?)", list(keys))
+            by_table: dict[str, list[ChangeLike]] = {}
             for c in changes:
                 by_table.setdefault(c.table, []).append(c)
             for table, items in by_table.items():
@@ -245,6 +248,7 @@ def apply_page(db: Database, changes: Sequence[Change], cursor: int) -> PageResu
                 if spec is None:
                     continue  # a table this app version does not know: skipped, not an error
                 current = uow.get_many(table, [c.row_id for c in items])
+                echoes: list[tuple[int, str]] = []  # only the version is new (e.g. this laptop's own change)
                 for c in items:
                     local = pending.get((table, c.row_id), set())
                     values: dict[str, Any] = {}
@@ -265,18 +269,25 @@ def apply_page(db: Database, changes: Sequence[Change], cursor: int) -> PageResu
                         values["id"] = c.row_id
                         values["commune_code"] = db.commune_code
                         for name in ("created_at", "updated_at"):
-                            values.setdefault(name, utc_now())
+                            if name not in values:
+                                values[name] = utc_now()
                         values.setdefault("created_device", "")
                         values.setdefault("updated_device", "")
                         uow.insert(table, values)
                     else:
                         if row.get("version", 0) > c.version:
                             continue  # already newer here (a page replayed after a crash)
+                        if all(row.get(k) == v for k, v in values.items() if k != "version"):
+                            echoes.append((c.version, c.row_id))
+                            applied += 1
+                            continue
                         old_name = row.get("name")
                         uow.update(table, row, values)
                         if table == "village" and "name" in values and values["name"] != old_name:
                             uow.reindex_village(c.row_id, str(old_name), str(values["name"]))
                     applied += 1
+                if echoes:
+                    conn.exec_driver_sql(f"UPDATE {table} SET version = ? WHERE id = ?", echoes)
             uow.flush()
             _set_meta(conn, {CURSOR: str(cursor)})
             conn.commit()
@@ -289,7 +300,7 @@ def apply_page(db: Database, changes: Sequence[Change], cursor: int) -> PageResu
     return PageResult(applied, kept)
 
 
-def _apply_conflicts(conn: Connection, items: Iterable[Change]) -> None:
+def _apply_conflicts(conn: Connection, items: Iterable[ChangeLike]) -> None:
     cols = (
         "id, version, table_name, row_id, field, base_value, server_value, server_by, server_device, server_at,"
         " incoming_value, incoming_by, incoming_device, incoming_at, status, resolved_value, resolved_by,"
@@ -328,8 +339,45 @@ def _apply_conflicts(conn: Connection, items: Iterable[Change]) -> None:
     )
 
 
-def reset_cursor(db: Database) -> None:
-    set_meta(db, {CURSOR: "0", RESET_PENDING: "1"})
+def reset_cursor(db: Database, *, purge_unseen: bool) -> None:
+    """Pull everything again from 0. With ``purge_unseen`` (the server purged old tombstones), records this
+    laptop holds that the full pull does not bring back are removed at the end (:func:`finish_reset`); after
+    a server restore they are kept (the laptop may hold what the server lost)."""
+    with _write(db) as conn:
+        conn.exec_driver_sql("DELETE FROM sync_seen")
+        _set_meta(conn, {CURSOR: "0", RESET_PENDING: "purge" if purge_unseen else "keep"})
+    db.meta[CURSOR] = "0"
+
+
+def finish_reset(db: Database) -> int:
+    """End of a full re-pull: tombstone (here only) the records the server no longer has, unless a local
+    change of them is pending or was rejected (its reason stays visible). Returns how many were removed."""
+    removed = 0
+    with db.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
+        conn.begin()
+        mode = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (RESET_PENDING,)).scalar()
+        if mode == "purge":
+            uow = UnitOfWork(conn, device_id=db.device_id, commune_code=db.commune_code, user_id=None, remote=True)
+            for table in F.TABLES:
+                ids = [
+                    str(r[0])
+                    for r in conn.exec_driver_sql(
+                        f"SELECT id FROM {table} t WHERE deleted = 0"
+                        " AND NOT EXISTS (SELECT 1 FROM sync_seen s WHERE s.table_name = ? AND s.row_id = t.id)"
+                        " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.table_name = ? AND o.row_id = t.id"
+                        " AND (o.status IS NULL OR o.status = 'rejected'))",
+                        (table, table),
+                    )
+                ]
+                for row in uow.get_many(table, ids).values():
+                    uow.update(table, row, {"deleted": True})
+                    removed += 1
+            uow.flush()
+        conn.exec_driver_sql("DELETE FROM sync_seen")
+        _set_meta(conn, {RESET_PENDING: None})
+        conn.commit()
+    db.meta.pop(RESET_PENDING, None)
+    return removed
 
 
 # ---------------------------------------------------------------------------------------------------------

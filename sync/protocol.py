@@ -10,7 +10,7 @@ very same code on the server (:func:`sync.server.apply.apply_push`).
 """
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -104,6 +104,29 @@ class Change(_Msg):
     data: dict[str, Any] = Field(description="every synced field plus the row metadata")
 
 
+class ChangeLike(Protocol):
+    """What applying a pulled change needs (a :class:`Change`, or a :class:`PulledChange` parsed cheaply)."""
+
+    @property
+    def table(self) -> str: ...
+    @property
+    def row_id(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def deleted(self) -> bool: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+
+
+class PulledChange(NamedTuple):
+    table: str
+    row_id: str
+    version: int
+    deleted: bool
+    data: dict[str, Any]
+
+
 class PullResponse(_Msg):
     changes: list[Change]
     #: store this with the page, in the same transaction; send it with the next pull
@@ -111,6 +134,9 @@ class PullResponse(_Msg):
     more: bool
     #: the cursor cannot continue (pruned tombstones, restored server, new schema epoch): pull from 0
     reset_required: bool = False
+    #: why: "pruned" (deletes older than the cursor were purged: records the laptop still has and the server
+    #: no longer sends are gone), "restored" (the server went back to a backup: keep local records)
+    reset_reason: Literal["pruned", "restored"] | None = None
     server_time: str
 
 

@@ -23,10 +23,49 @@ COMMUNE = 24133
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    s = Server(f"sqlite:///{tmp_path / 'server.sqlite'}")
+def server(server_url: str) -> Iterator[Server]:
+    """The server app on SQLite and on PostgreSQL (the same tests, both databases)."""
+    s = Server(server_url)
     yield s
     s.close()
+
+
+def backup_server(server: Server, tmp_path: Path) -> None:
+    """A copy of the server database as it is now (SQLite: VACUUM INTO; PostgreSQL: a template copy)."""
+    if server.url.startswith("sqlite"):
+        import sqlite3
+
+        src = sqlite3.connect(server.url.removeprefix("sqlite:///"))
+        src.execute(f"VACUUM INTO '{tmp_path / 'server-backup.sqlite'}'")
+        src.close()
+        return
+    server.engine.dispose()
+    name = server.engine.url.database
+    with _pg_admin(server) as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}_bak" TEMPLATE "{name}"')
+
+
+def restore_server(server: Server, tmp_path: Path) -> None:
+    """Disaster: the server database goes back to the backup."""
+    server.engine.dispose()
+    if server.url.startswith("sqlite"):
+        path = Path(server.url.removeprefix("sqlite:///"))
+        shutil.copy(tmp_path / "server-backup.sqlite", path)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    name = server.engine.url.database
+    with _pg_admin(server) as conn:
+        conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{name}_bak"')
+        conn.exec_driver_sql(f'DROP DATABASE "{name}_bak"')
+
+
+def _pg_admin(server: Server) -> Any:
+    from sqlalchemy import create_engine
+
+    admin = create_engine(server.engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    return admin.connect()
 
 
 @pytest.fixture
@@ -369,22 +408,13 @@ def test_a_server_restored_from_a_backup_gets_the_lost_changes_back(
 ) -> None:
     a, b, _ = laptops
     seeded(laptops)
-    backup = tmp_path / "server-backup.sqlite"
-    import sqlite3
-
-    src = sqlite3.connect(server.url.removeprefix("sqlite:///"))
-    src.execute(f"VACUUM INTO '{backup}'")
-    src.close()
+    backup_server(server, tmp_path)
     v = a.services.villages.create("Thôn mới")
     a.services.households.create(family(v.id, head="Lê Văn Khôi"))
     b.services.villages.create("Thôn của B")
     converge(a, b)
     after_everything = server_records(server)
-    # disaster: the server goes back to the backup
-    server.engine.dispose()
-    shutil.copy(backup, Path(server.url.removeprefix("sqlite:///")))
-    for suffix in ("-wal", "-shm"):
-        Path(server.url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    restore_server(server, tmp_path)
     assert len(server_records(server)) < len(after_everything)
     converge(a, b)
     restored = server_records(server)
@@ -445,3 +475,32 @@ def test_sync_cli_reports_counts_as_json(tmp_path: Path, server: Server, capsys:
     status = json.loads(capsys.readouterr().out)
     assert status["enrolled"] is False and status["pending"] == 0
     _ = AppTransport, Faults  # the CLI over real HTTP is covered by tests/test_sync_processes.py
+
+
+def test_a_cursor_older_than_pruned_tombstones_must_pull_everything_again(
+    laptops: list[Laptop], server: Server
+) -> None:
+    from sync.server import apply
+
+    a, b, _ = laptops
+    hh_id, _ = seeded(laptops)
+    b_cursor = int(local.get_meta(b.db, local.CURSOR) or 0)
+    a.services.households.delete(hh_id)
+    a.sync()
+    with server.engine.begin() as conn:
+        purged = apply.prune_tombstones(conn, "9999-01-01T00:00:00.000Z")  # everything deleted so far
+    assert purged == {COMMUNE: 3}  # the household and its two members
+    assert ("household", hh_id) not in server_records(server)
+    assert b_cursor > 0
+    result = b.sync()
+    assert result.reset  # B's cursor predates the purge: it could have missed the deletes
+    assert any("removed" in n for n in result.notes)
+    with b.db.reader() as conn:
+        # B never saw the delete (it was purged): the full pull removes the household there too
+        assert conn.exec_driver_sql("SELECT deleted FROM household WHERE id = ?", (hh_id,)).scalar_one() == 1
+        assert conn.exec_driver_sql("SELECT count(*) FROM person WHERE deleted = 0").scalar_one() == 0
+        assert conn.exec_driver_sql("SELECT count(*) FROM sync_seen").scalar_one() == 0
+    assert not b.services.search.search("khai", kinds=("person",))
+    assert ("household", hh_id) not in server_records(server)
+    assert local.get_meta(b.db, local.RESET_PENDING) is None
+    assert a.sync().reset is False  # A pulled past the purge: its cursor is fine

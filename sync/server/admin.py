@@ -77,6 +77,12 @@ def enroll(
     conn: Connection, code: str, device_id: str, commune_code: int, device_name: str, app_version: str
 ) -> Enrolled:
     """Use a one-time code: the device gets a token (returned once; only its hash is stored)."""
+    if not all(apply.storable_text(v) for v in (device_id, device_name, app_version)):
+        raise AdminError(
+            "bad_request",
+            "Tên hoặc mã của máy chứa ký tự không hợp lệ.",
+            "The device's id, name or app version holds a NUL or invalid Unicode.",
+        )
     now = utc_now()
     row = conn.execute(
         select(_CODE.c.commune_code, _CODE.c.expires_at, _CODE.c.used_at)

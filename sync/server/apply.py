@@ -20,9 +20,11 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Connection, and_, func, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as _pg_insert
+from sqlalchemy.dialects.sqlite import insert as _sqlite_insert
 
 from dlso_desktop.models import Role
 from dlso_desktop.storage import schema as laptop_schema
@@ -31,7 +33,6 @@ from sync.protocol import (
     CONFLICT_TABLE,
     DELETED_FIELD,
     MAX_PULL_LIMIT,
-    Change,
     Op,
     OpKind,
     OpResult,
@@ -89,17 +90,39 @@ class _Reject(Exception):
 
 def lock_counter(conn: Connection, commune_code: int) -> tuple[int, int]:
     """Lock (PostgreSQL: row lock until commit) the commune's counter; (seq, pruned_below)."""
-    row = conn.execute(
-        select(_CTR.c.seq, _CTR.c.pruned_below).where(_CTR.c.commune_code == commune_code).with_for_update()
-    ).first()
+    query = select(_CTR.c.seq, _CTR.c.pruned_below).where(_CTR.c.commune_code == commune_code).with_for_update()
+    row = conn.execute(query).first()
     if row is None:
-        conn.execute(_CTR.insert().values(commune_code=commune_code, seq=0, pruned_below=0))
-        return 0, 0
+        # Two first writers of a commune at once (PostgreSQL): both find no row to lock; a plain insert by the
+        # second would wait for the first to commit and then fail on the primary key. ON CONFLICT DO NOTHING
+        # waits the same way and then lets the second lock the row the first created.
+        insert = _pg_insert if conn.dialect.name == "postgresql" else _sqlite_insert
+        conn.execute(insert(_CTR).values(commune_code=commune_code, seq=0, pruned_below=0).on_conflict_do_nothing())
+        row = conn.execute(query).first()
+        assert row is not None
     return int(row[0]), int(row[1])
 
 
+def storable_text(value: str, *, nul_ok: bool = False) -> bool:
+    """Text every server database can hold in a column: valid Unicode (no lone surrogates) and no NUL
+    (PostgreSQL refuses it; ``nul_ok`` for text that is stored JSON-escaped, inside a record's data)."""
+    if not nul_ok and "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable(reason: str) -> str:
+    """A rejection reason (it may quote what the laptop sent) made storable: NUL and surrogates escaped."""
+    return reason.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+
+
 def _prefetch(batch: _Batch, keys: Iterable[tuple[str, str]]) -> None:
-    wanted = [k for k in dict.fromkeys(keys) if k not in batch.records]
+    # a key that is not storable text names no record (and PostgreSQL refuses NUL even in a query parameter)
+    wanted = [k for k in dict.fromkeys(keys) if k not in batch.records and storable_text(k[0]) and storable_text(k[1])]
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         for k in chunk:
@@ -201,6 +224,8 @@ def _stored_receipts(conn: Connection, device_id: str, op_ids: list[int]) -> dic
 
 def _apply_op(batch: _Batch, op: Op) -> OpResult:
     try:
+        if not all(storable_text(v) for v in (op.txn_id, op.created_at, op.author_id or "")):
+            raise _Reject("the op's txn_id, author_id or created_at holds a NUL or invalid Unicode")
         if op.schema_version > laptop_schema.SCHEMA_VERSION:
             raise _Reject(
                 f"made by a newer app (schema {op.schema_version}); the server knows up to"
@@ -223,14 +248,17 @@ def _apply_op(batch: _Batch, op: Op) -> OpResult:
             return _delete(batch, op, rec)
         return _update(batch, op, spec, rec)
     except _Reject as exc:
-        return OpResult(op_id=op.op_id, status=OpStatus.REJECTED, reason=str(exc))
+        return OpResult(op_id=op.op_id, status=OpStatus.REJECTED, reason=_printable(str(exc)))
 
 
 def _check_uuid(value: str) -> None:
+    """Row ids are canonical lowercase UUID strings, as laptops make them (and safe to embed in JSON)."""
     try:
-        uuid.UUID(value)
+        canonical = str(uuid.UUID(value))
     except ValueError:
-        raise _Reject(f"row id {value!r} is not a UUID") from None
+        canonical = ""
+    if canonical != value:
+        raise _Reject(f"row id {value!r} is not a UUID in canonical form")
 
 
 def _checked(spec: F.TableSpec, name: str, value: Any) -> Any:
@@ -238,9 +266,12 @@ def _checked(spec: F.TableSpec, name: str, value: Any) -> Any:
     if fs is None:
         raise _Reject(f"unknown field {spec.name}.{name}")
     try:
-        return F.check_value(fs, value)
+        checked = F.check_value(fs, value)
     except F.BadValue as exc:
         raise _Reject(f"{spec.name}.{name}: {exc}") from None
+    if isinstance(checked, str) and not storable_text(checked, nul_ok=True):
+        raise _Reject(f"{spec.name}.{name}: not valid Unicode text")  # a lone surrogate no database can store
+    return checked
 
 
 def _stamp(batch: _Batch, op: Op, data: dict[str, Any]) -> None:
@@ -473,8 +504,14 @@ def public_data(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
-def serve_pull(conn: Connection, device: DeviceInfo, cursor: int, limit: int, now: str) -> PullResponse:
-    """One page of the commune's records above ``cursor``, up to the safe high-water mark."""
+def serve_pull(conn: Connection, device: DeviceInfo, cursor: int, limit: int, now: str) -> bytes:
+    """One page of the commune's records above ``cursor``, up to the safe high-water mark, as the JSON of a
+    :class:`sync.protocol.PullResponse`.
+
+    Records are stored as JSON text and sent as they are (no decoding and re-encoding per record: a first
+    sync moves hundreds of thousands of them). Their ``data`` may hold keys starting with ``_`` (the
+    server's per-field provenance); laptops ignore those.
+    """
     limit = max(1, min(limit, MAX_PULL_LIMIT))
     row = conn.execute(
         select(_CTR.c.seq, _CTR.c.pruned_below).where(_CTR.c.commune_code == device.commune_code)
@@ -482,27 +519,33 @@ def serve_pull(conn: Connection, device: DeviceInfo, cursor: int, limit: int, no
     high, pruned = (0, 0) if row is None else (int(row[0]), int(row[1]))
     dev = conn.execute(select(_DEV.c.pulled_to).where(_DEV.c.id == device.id)).first()
     pulled_to = 0 if dev is None else int(dev[0])
-    if cursor > pulled_to or cursor > high or (0 < cursor < pruned):
-        return PullResponse(changes=[], cursor=0, more=True, reset_required=True, server_time=now)
+    reason: Literal["pruned", "restored"] | None = None
+    if cursor > pulled_to or cursor > high:
+        reason = "restored"  # a cursor this database never served: it is older than what the laptop saw
+    elif 0 < cursor < pruned:
+        reason = "pruned"
+    if reason is not None:
+        reset = PullResponse(changes=[], cursor=0, more=True, reset_required=True, reset_reason=reason, server_time=now)
+        return reset.model_dump_json().encode()
     rows = conn.execute(
         select(_REC.c.table_name, _REC.c.row_id, _REC.c.version, _REC.c.deleted, _REC.c.data)
         .where(and_(_REC.c.commune_code == device.commune_code, _REC.c.version > cursor, _REC.c.version <= high))
         .order_by(_REC.c.version)
         .limit(limit)
     ).all()
-    changes = [
-        Change.model_construct(table=t, row_id=r, version=int(v), deleted=bool(d), data=public_data(json.loads(data)))
-        for t, r, v, d, data in rows
-    ]
     if len(rows) == limit and int(rows[-1][2]) < high:
         next_cursor, more = int(rows[-1][2]), True
     else:
         next_cursor, more = high, False
     if next_cursor > pulled_to:
         conn.execute(_DEV.update().where(_DEV.c.id == device.id).values(pulled_to=next_cursor, last_seen_at=now))
-    return PullResponse.model_construct(
-        changes=changes, cursor=next_cursor, more=more, reset_required=False, server_time=now
-    )
+    # table names and row ids are checked identifiers/UUIDs (no quoting needed); data is stored JSON
+    parts = [
+        f'{{"table":"{t}","row_id":"{r}","version":{int(v)},"deleted":{"true" if d else "false"},"data":{data}}}'
+        for t, r, v, d, data in rows
+    ]
+    head = f'{{"cursor":{next_cursor},"more":{"true" if more else "false"},"reset_required":false,'
+    return (head + f'"server_time":"{now}","changes":[' + ",".join(parts) + "]}").encode()
 
 
 def last_op_id(conn: Connection, device_id: str) -> int:
@@ -534,3 +577,37 @@ def count_records(conn: Connection) -> dict[str, int]:
         str(t): int(n)
         for t, n in conn.execute(select(_REC.c.table_name, func.count()).group_by(_REC.c.table_name)).all()
     }
+
+
+def prune_tombstones(conn: Connection, older_than: str) -> dict[int, int]:
+    """Purge tombstones last changed before ``older_than`` (ISO UTC; at least 180 days ago, see SYNC.md).
+
+    Each commune's ``pruned_below`` rises to the highest pruned version, so a laptop whose cursor is below it
+    (it could have missed a purged delete) is told to pull everything again instead of keeping the record.
+    Returns the number purged per commune.
+    """
+    out: dict[int, int] = {}
+    rows = conn.execute(
+        select(_REC.c.commune_code, func.count(), func.max(_REC.c.version))
+        .where(and_(_REC.c.deleted.is_(True), _REC.c.updated_at < older_than))
+        .group_by(_REC.c.commune_code)
+    ).all()
+    for commune, n, top in rows:
+        lock_counter(conn, int(commune))
+        conn.execute(
+            _REC.delete().where(
+                and_(
+                    _REC.c.commune_code == commune,
+                    _REC.c.deleted.is_(True),
+                    _REC.c.updated_at < older_than,
+                    _REC.c.version <= top,
+                )
+            )
+        )
+        conn.execute(
+            _CTR.update()
+            .where(and_(_CTR.c.commune_code == commune, _CTR.c.pruned_below < top))
+            .values(pruned_below=top)
+        )
+        out[int(commune)] = int(n)
+    return out

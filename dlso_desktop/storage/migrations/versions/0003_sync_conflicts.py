@@ -44,6 +44,11 @@ def upgrade() -> None:
     with op.batch_alter_table('sync_conflict', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sync_conflict_row_id'), ['row_id'], unique=False)
 
+    op.create_table('sync_seen',
+    sa.Column('table_name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('row_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.PrimaryKeyConstraint('table_name', 'row_id')
+    )
     # ### end Alembic commands ###
 
 
@@ -52,5 +57,6 @@ def downgrade() -> None:
     with op.batch_alter_table('sync_conflict', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sync_conflict_row_id'))
 
+    op.drop_table('sync_seen')
     op.drop_table('sync_conflict')
     # ### end Alembic commands ###
