@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 TS := $(wildcard resources/translations/*.ts)
 QM := $(TS:.ts=.qm)
 
-.PHONY: venv run test lint typecheck bench server clean qm translations screenshots
+.PHONY: venv run test lint typecheck bench server server-pg clean qm translations screenshots
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -58,8 +58,14 @@ test: $(STAMP) $(QM)
 bench: $(STAMP) $(QM)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
 
+# The provincial sync server on 127.0.0.1:8000: an SQLite file under ./server-data unless
+# $DLSO_SERVER_DATABASE_URL names another database (`dlso-server --help` for the admin commands).
 server: $(STAMP)
-	@echo "The provincial server arrives with the sync issue (#4)."; exit 1
+	$(PY) -m sync.server.cli serve
+
+# The same server on a throwaway PostgreSQL cluster (Debian's packages), to try the production setting.
+server-pg: $(STAMP)
+	$(PY) -m sync.server.pgcluster
 
 screenshots: $(STAMP) $(QM)
 	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots

@@ -504,3 +504,31 @@ def test_a_cursor_older_than_pruned_tombstones_must_pull_everything_again(
     assert ("household", hh_id) not in server_records(server)
     assert local.get_meta(b.db, local.RESET_PENDING) is None
     assert a.sync().reset is False  # A pulled past the purge: its cursor is fine
+
+
+def test_a_laptop_can_enroll_again_with_a_fresh_code_but_not_once_revoked(
+    laptops: list[Laptop], server: Server
+) -> None:
+    from sync import engine
+    from sync.server import admin
+    from sync.transport import Refused
+
+    a = laptops[0]
+    v = a.services.villages.create("Buôn Kô Tam", "buon")
+    a.sync()
+    old = a.transport
+    # the first answer was lost (or the token): a new code gives the same device a new token
+    answer = engine.enroll(a.db, "http://testserver", server.code(COMMUNE), transport=AppTransport(server))
+    assert answer.device_id == a.db.device_id
+    a.transport = AppTransport(server, local.get_meta(a.db, local.TOKEN), a.faults)
+    assert old is not None
+    with pytest.raises(Refused):
+        old.get(f"{P.PREFIX}/state")  # the old token no longer works
+    a.services.villages.rename(v.id, "Buôn Kô Tam 2")
+    result = a.sync()
+    assert result.applied == 1 and result.duplicate == 0  # op ids continue where they were
+    with server.engine.begin() as conn:
+        admin.revoke_device(conn, a.db.device_id)
+    with pytest.raises(Refused) as exc:
+        engine.enroll(a.db, "http://testserver", server.code(COMMUNE), transport=AppTransport(server))
+    assert exc.value.code == "revoked"

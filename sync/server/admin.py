@@ -103,21 +103,39 @@ def enroll(
             f"Mã này dành cho {theirs}, nhưng máy này được thiết lập cho một xã khác.",
             f"This code is for {theirs}, but this laptop is set up for another commune.",
         )
-    if conn.execute(select(_DEV.c.id).where(_DEV.c.id == device_id)).first() is not None:
-        raise AdminError("device_exists", "Máy này đã được đăng ký.", "This device is already enrolled.")
     token = secrets.token_urlsafe(32)
-    conn.execute(
-        _DEV.insert().values(
-            id=device_id,
-            commune_code=commune_code,
-            name=device_name,
-            app_version=app_version,
-            token_hash=hash_secret(token),
-            enrolled_at=now,
-            last_op_id=0,
-            pulled_to=0,
+    known = conn.execute(
+        select(_DEV.c.commune_code, _DEV.c.revoked_at).where(_DEV.c.id == device_id).with_for_update()
+    ).first()
+    if known is not None:
+        # the same laptop again with a fresh code (its first answer was lost, or its token): the new token
+        # replaces the old one; its ops, receipts and cursor stay. A revoked laptop stays revoked.
+        if known[1] is not None:
+            raise AdminError(
+                "revoked",
+                "Máy này đã bị thu hồi quyền đồng bộ; không thể đăng ký lại.",
+                "This device was revoked and cannot enroll again.",
+            )
+        if int(known[0]) != commune_code:
+            raise AdminError("device_exists", "Máy này đã được đăng ký cho xã khác.", "Enrolled for another commune.")
+        conn.execute(
+            _DEV.update()
+            .where(_DEV.c.id == device_id)
+            .values(token_hash=hash_secret(token), name=device_name, app_version=app_version)
         )
-    )
+    else:
+        conn.execute(
+            _DEV.insert().values(
+                id=device_id,
+                commune_code=commune_code,
+                name=device_name,
+                app_version=app_version,
+                token_hash=hash_secret(token),
+                enrolled_at=now,
+                last_op_id=0,
+                pulled_to=0,
+            )
+        )
     conn.execute(
         _CODE.update()
         .where(_CODE.c.code_hash == hash_secret(normalize_code(code)))
