@@ -19,6 +19,7 @@ from ui.qt import QtCore, QtGui, QtWidgets
 
 if TYPE_CHECKING:
     from ui.app_context import AppContext
+    from ui.sync_controller import SyncController, SyncTiming, TransportFactory
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +69,21 @@ class PendingPage(Page):
 
 
 class MainWindow(Retranslatable, QtWidgets.QMainWindow):
-    def __init__(self, ctx: AppContext | None = None) -> None:
+    """``transport_factory`` and ``sync_timing`` go to the :class:`ui.sync_controller.SyncController` the window
+    creates on :meth:`attach` (tests give an in-process server and short timers)."""
+
+    def __init__(
+        self,
+        ctx: AppContext | None = None,
+        *,
+        transport_factory: TransportFactory | None = None,
+        sync_timing: SyncTiming | None = None,
+    ) -> None:
         super().__init__()
         self.ctx: AppContext | None = None
+        self.sync: SyncController | None = None
+        self._transport_factory = transport_factory
+        self._sync_timing = sync_timing
         self.resize(1280, 720)
         self.nav = QtWidgets.QListWidget()
         self.nav.setObjectName("navigation")
@@ -101,7 +114,11 @@ class MainWindow(Retranslatable, QtWidgets.QMainWindow):
 
     def attach(self, ctx: AppContext) -> None:
         """The data is open and the user signed in: build the pages."""
+        from ui.sync_controller import SyncController
+
         self.ctx = ctx
+        self.sync = SyncController(ctx, self._transport_factory, self._sync_timing, self)
+        self.sync.state_changed.connect(self._sync_state_changed)
         self.stack.removeWidget(self.loading)
         for key, module, cls in PAGES:
             page = self._make_page(key, module, cls)
@@ -117,15 +134,13 @@ class MainWindow(Retranslatable, QtWidgets.QMainWindow):
         QtGui.QShortcut(QtGui.QKeySequence.StandardKey.New, self).activated.connect(
             lambda: self.current_page().new_item()
         )
-        ctx.data_changed_callbacks.append(self.refresh_pending)
-        self._refresh_timer = QtCore.QTimer(self)
-        self._refresh_timer.setInterval(60_000)
-        self._refresh_timer.timeout.connect(self.refresh_pending)
-        self._refresh_timer.start()
+        # a local change: the status bar recounts, and the controller syncs a little later (it also recounts
+        # every minute, which catches a change no screen announced)
+        ctx.data_changed_callbacks.append(self.sync.local_change)
         self.retranslate()
         self.nav.setCurrentRow(0)
         self._show_page(0)
-        self.refresh_pending()
+        self.sync.start()
 
     def _make_page(self, key: str, module: str, cls: str) -> Page:
         assert self.ctx is not None
@@ -135,7 +150,7 @@ class MainWindow(Retranslatable, QtWidgets.QMainWindow):
             if exc.name != module:
                 raise
             return PendingPage(self.ctx, key)
-        page: Page = page_cls(self.ctx)
+        page: Page = page_cls(self.ctx, self.sync) if key == "sync" else page_cls(self.ctx)
         return page
 
     def current_page(self) -> Page:
@@ -151,11 +166,13 @@ class MainWindow(Retranslatable, QtWidgets.QMainWindow):
         self.pages[row].activate()
 
     def refresh_pending(self) -> None:
-        if self.ctx is not None:
-            self.ctx.tasks.run(self.ctx.services.admin.pending_changes, self._show_pending)
+        """Recount the changes waiting to be synced (the sync controller reads the status in the background)."""
+        if self.sync is not None:
+            self.sync.refresh()
 
-    def _show_pending(self, count: int) -> None:
-        self._pending = count
+    def _sync_state_changed(self) -> None:
+        if self.sync is not None and self.sync.status is not None:
+            self._pending = self.sync.status.pending
         self.retranslate_status()
 
     def retranslate(self) -> None:
@@ -186,7 +203,21 @@ class MainWindow(Retranslatable, QtWidgets.QMainWindow):
         who = f"{user.display_name} ({roles.get(user.role, user.role)})" if user else self.tr("Not signed in")
         self.user_label.setText(f"{who} · {self.ctx.commune.display_name}")
         self.pending_label.setText(self.tr("Not synced: %Ln change(s)", "", self._pending))
-        self.server_label.setText(self.tr("Server: not enrolled"))
+        self.server_label.setText(self._server_text())
+        error = self.sync.status.last_error if self.sync is not None and self.sync.status is not None else None
+        self.server_label.setToolTip(self.tr("Last sync error: {error}").format(error=error) if error else "")
+
+    def _server_text(self) -> str:
+        from ui.sync_controller import Reachability
+
+        state = self.sync.reachability if self.sync is not None else Reachability.NOT_ENROLLED
+        if state is Reachability.REACHABLE:
+            return self.tr("Server: reachable")
+        if state is Reachability.UNREACHABLE:
+            return self.tr("Server: unreachable")
+        if state is Reachability.UNKNOWN:
+            return self.tr("Server: checking…")
+        return self.tr("Server: not enrolled")
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if any(p.has_unsaved_changes() for p in self.pages):
@@ -198,6 +229,8 @@ class MainWindow(Retranslatable, QtWidgets.QMainWindow):
             if answer != QtWidgets.QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
+        if self.sync is not None:
+            self.sync.shutdown()  # a running round stops at its next step
         if self.ctx is not None:
             self.ctx.tasks.wait()
         super().closeEvent(event)

@@ -1,0 +1,668 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="vi_VN">
+<context>
+    <name>SyncPage</name>
+    <message>
+        <location filename="../../ui/sync_page.py" line="62"/>
+        <location filename="../../ui/sync_page.py" line="90"/>
+        <source>Village</source>
+        <extracomment>fields an operator may type a new value for (free text, numbers, dates); others: one side or the other</extracomment>
+        <translation>Thôn/buôn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="63"/>
+        <location filename="../../ui/sync_page.py" line="98"/>
+        <source>Household</source>
+        <translation>Hộ gia đình</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="64"/>
+        <source>Person</source>
+        <translation>Người dân</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="65"/>
+        <source>User</source>
+        <translation>Người dùng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="66"/>
+        <source>Training session</source>
+        <translation>Buổi tập huấn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="67"/>
+        <source>Visit</source>
+        <translation>Lượt thăm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="68"/>
+        <source>Visit finding</source>
+        <translation>Kết quả thăm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="69"/>
+        <source>Visit action</source>
+        <translation>Việc đã làm khi thăm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="70"/>
+        <source>Consent</source>
+        <translation>Đồng ý</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="71"/>
+        <source>Attendance</source>
+        <translation>Điểm danh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="72"/>
+        <source>Assisted submission</source>
+        <translation>Hồ sơ hỗ trợ nộp</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="73"/>
+        <source>Submission status</source>
+        <translation>Trạng thái hồ sơ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="74"/>
+        <source>Certificate</source>
+        <translation>Giấy chứng nhận</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="75"/>
+        <source>Certificate revocation</source>
+        <translation>Thu hồi giấy chứng nhận</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="76"/>
+        <source>Conflict resolution</source>
+        <translation>Giải quyết xung đột</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="83"/>
+        <source>Deleted or kept</source>
+        <translation>Xoá hay giữ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="84"/>
+        <location filename="../../ui/sync_page.py" line="87"/>
+        <source>Name</source>
+        <translation>Tên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="85"/>
+        <source>Role</source>
+        <translation>Vai trò</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="86"/>
+        <source>Active</source>
+        <translation>Đang hoạt động</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="88"/>
+        <source>Kind</source>
+        <translation>Loại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="89"/>
+        <source>Merged into</source>
+        <translation>Gộp vào</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="91"/>
+        <source>Address</source>
+        <translation>Địa chỉ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="92"/>
+        <source>Head of household</source>
+        <translation>Chủ hộ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="93"/>
+        <source>Phone</source>
+        <translation>Số điện thoại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="94"/>
+        <source>Smartphones</source>
+        <translation>Số điện thoại thông minh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="95"/>
+        <source>2G-only phones</source>
+        <translation>Số điện thoại chỉ 2G</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="96"/>
+        <source>Internet</source>
+        <translation>Internet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="97"/>
+        <source>Notes</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="99"/>
+        <source>Relationship to the head</source>
+        <translation>Quan hệ với chủ hộ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="100"/>
+        <source>Full name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="101"/>
+        <source>Name order</source>
+        <translation>Thứ tự tên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="102"/>
+        <source>Sort name</source>
+        <translation>Tên để sắp xếp</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="103"/>
+        <source>Sex</source>
+        <translation>Giới tính</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="104"/>
+        <source>Date of birth</source>
+        <translation>Ngày sinh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="105"/>
+        <source>Year of birth</source>
+        <translation>Năm sinh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="106"/>
+        <source>Citizen ID</source>
+        <translation>Số CCCD</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="107"/>
+        <source>Ethnic group</source>
+        <translation>Dân tộc</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="108"/>
+        <source>Main language</source>
+        <translation>Ngôn ngữ chính</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="109"/>
+        <source>Needs an interpreter</source>
+        <translation>Cần phiên dịch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="110"/>
+        <source>VNeID level</source>
+        <translation>Mức VNeID</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="111"/>
+        <source>Skills confirmed</source>
+        <translation>Đã xác nhận kỹ năng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="112"/>
+        <source>Smartphone</source>
+        <translation>Điện thoại thông minh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="113"/>
+        <source>Bank account or e-wallet</source>
+        <translation>Tài khoản ngân hàng hoặc ví điện tử</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="114"/>
+        <source>Public-service account</source>
+        <translation>Tài khoản dịch vụ công</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="115"/>
+        <source>Digital signature</source>
+        <translation>Chữ ký số</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="116"/>
+        <source>Đắk Lắk số app</source>
+        <translation>Ứng dụng Đắk Lắk số</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="117"/>
+        <source>Course</source>
+        <translation>Khoá học</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="118"/>
+        <source>Date</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="119"/>
+        <source>Place</source>
+        <translation>Địa điểm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="120"/>
+        <source>Trainer</source>
+        <translation>Người hướng dẫn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="121"/>
+        <source>Trainer (user)</source>
+        <translation>Người hướng dẫn (người dùng)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="128"/>
+        <source>male</source>
+        <translation>nam</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="129"/>
+        <source>female</source>
+        <translation>nữ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="130"/>
+        <source>team member</source>
+        <translation>tổ viên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="131"/>
+        <source>team head</source>
+        <translation>tổ trưởng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="132"/>
+        <source>commune operator</source>
+        <translation>cán bộ xã</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="418"/>
+        <location filename="../../ui/sync_page.py" line="421"/>
+        <source>Record</source>
+        <translation>Bản ghi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="418"/>
+        <source>Field</source>
+        <translation>Thông tin</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="418"/>
+        <source>Server value</source>
+        <translation>Giá trị trên máy chủ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="418"/>
+        <source>Incoming value</source>
+        <translation>Giá trị mới gửi lên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="421"/>
+        <source>Kind of record</source>
+        <translation>Loại bản ghi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="421"/>
+        <source>Change</source>
+        <translation>Thay đổi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="421"/>
+        <source>When</source>
+        <translation>Thời điểm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="421"/>
+        <source>Reason</source>
+        <translation>Lý do</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="426"/>
+        <source>Sync</source>
+        <translation>Đồng bộ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="435"/>
+        <source>Enroll this laptop with the provincial server</source>
+        <translation>Đăng ký máy này với máy chủ của tỉnh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="438"/>
+        <source>Until it is enrolled, this laptop works on its own and keeps every change. Ask the commune operator for the server address and a one-time enrollment code, type them here, then press Enroll.</source>
+        <translation>Khi chưa đăng ký, máy này làm việc riêng và giữ lại mọi thay đổi. Hãy xin cán bộ xã địa chỉ máy chủ và mã đăng ký dùng một lần, nhập vào đây rồi bấm Đăng ký.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="443"/>
+        <source>Server &amp;address</source>
+        <translation>&amp;Địa chỉ máy chủ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="444"/>
+        <source>for example https://dlso.daklak.gov.vn</source>
+        <translation>ví dụ https://dlso.daklak.gov.vn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="445"/>
+        <source>One-time &amp;code</source>
+        <translation>&amp;Mã dùng một lần</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="446"/>
+        <source>the code from the commune operator</source>
+        <translation>mã do cán bộ xã cấp</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="447"/>
+        <source>&amp;Enroll</source>
+        <translation>Đăng &amp;ký</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="448"/>
+        <source>Contacting the server…</source>
+        <translation>Đang liên hệ máy chủ…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="449"/>
+        <source>Provincial server</source>
+        <translation>Máy chủ của tỉnh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="450"/>
+        <source>Server:</source>
+        <translation>Máy chủ:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="451"/>
+        <source>Commune:</source>
+        <translation>Xã/phường:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="452"/>
+        <source>Last sync:</source>
+        <translation>Đồng bộ lần cuối:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="453"/>
+        <source>Not synced yet:</source>
+        <translation>Chưa đồng bộ:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="454"/>
+        <source>&amp;Sync now</source>
+        <translation>Đồng bộ &amp;ngay</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="456"/>
+        <source>Send this laptop&apos;s changes to the server and receive the changes of the other laptops.</source>
+        <translation>Gửi các thay đổi của máy này lên máy chủ và nhận các thay đổi của những máy khác.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="458"/>
+        <source>On the server</source>
+        <translation>Trên máy chủ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="459"/>
+        <source>Incoming change</source>
+        <translation>Thay đổi mới gửi lên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="460"/>
+        <source>Or a &amp;new value:</source>
+        <translation>Hoặc &amp;giá trị mới:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="461"/>
+        <source>Use this value</source>
+        <translation>Dùng giá trị này</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="464"/>
+        <source>The server refused these changes; they are kept here with its reason. Correct the record and save it again, or ask the commune operator.</source>
+        <translation>Máy chủ đã từ chối các thay đổi này; chúng được giữ lại đây cùng lý do. Hãy sửa bản ghi rồi lưu lại, hoặc hỏi cán bộ xã.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="540"/>
+        <source>Could not reach the server. Check the server address and the network connection, then try again.</source>
+        <translation>Không kết nối được máy chủ. Hãy kiểm tra địa chỉ máy chủ và kết nối mạng rồi thử lại.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="544"/>
+        <source>Could not reach the server. Check the network connection and the server address; the changes stay on this laptop and are sent at the next sync.</source>
+        <translation>Không kết nối được máy chủ. Hãy kiểm tra kết nối mạng và địa chỉ máy chủ; các thay đổi vẫn được giữ trên máy này và sẽ được gửi ở lần đồng bộ sau.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="547"/>
+        <source>Something went wrong: {error}</source>
+        <translation>Đã có lỗi: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="558"/>
+        <source>Type the server address as the commune operator gave it, starting with https://</source>
+        <translation>Hãy nhập địa chỉ máy chủ đúng như cán bộ xã đưa, bắt đầu bằng https://</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="561"/>
+        <source>Type the one-time code (at least 4 characters).</source>
+        <translation>Hãy nhập mã dùng một lần (ít nhất 4 ký tự).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="623"/>
+        <source>Result: sent {applied} change(s) · {duplicate} already on the server · {conflict} conflict(s) · {rejected} refused; received {pulled} record(s).</source>
+        <translation>Kết quả: đã gửi {applied} thay đổi · {duplicate} đã có trên máy chủ · {conflict} xung đột · {rejected} bị từ chối; đã nhận {pulled} bản ghi.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="627"/>
+        <source>The server asked for a full download; it is done.</source>
+        <translation>Máy chủ yêu cầu tải lại toàn bộ; việc này đã xong.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="642"/>
+        <source>Sending changes: {done} of {total}</source>
+        <translation>Đang gửi thay đổi: {done}/{total}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="645"/>
+        <source>Receiving changes: {done}</source>
+        <translation>Đang nhận thay đổi: {done}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="648"/>
+        <source>Connecting to the server…</source>
+        <translation>Đang kết nối máy chủ…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="652"/>
+        <source>never</source>
+        <translation>chưa lần nào</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="657"/>
+        <source>{n} change(s)</source>
+        <translation>{n} thay đổi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="663"/>
+        <source>{n} hours</source>
+        <translation>{n} giờ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="665"/>
+        <source>{n} minutes</source>
+        <translation>{n} phút</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="668"/>
+        <source>This laptop&apos;s clock is about {amount} ahead of the server&apos;s. Please set the laptop&apos;s date and time; times recorded here may be wrong (a clock never decides which change wins).</source>
+        <translation>Đồng hồ của máy này chạy nhanh hơn máy chủ khoảng {amount}. Hãy chỉnh lại ngày giờ của máy; thời gian ghi trên máy này có thể bị sai (đồng hồ không bao giờ quyết định thay đổi nào được giữ).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="673"/>
+        <source>This laptop&apos;s clock is about {amount} behind the server&apos;s. Please set the laptop&apos;s date and time; times recorded here may be wrong (a clock never decides which change wins).</source>
+        <translation>Đồng hồ của máy này chạy chậm hơn máy chủ khoảng {amount}. Hãy chỉnh lại ngày giờ của máy; thời gian ghi trên máy này có thể bị sai (đồng hồ không bao giờ quyết định thay đổi nào được giữ).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="680"/>
+        <source>The last sync failed: {error}</source>
+        <translation>Lần đồng bộ gần nhất không thành công: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="688"/>
+        <source>No sync yet since the app started.</source>
+        <translation>Chưa đồng bộ lần nào từ khi mở ứng dụng.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="700"/>
+        <source>an unknown user</source>
+        <translation>một người dùng chưa rõ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="702"/>
+        <source>this laptop</source>
+        <translation>máy này</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="704"/>
+        <source>device {id}</source>
+        <translation>máy {id}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="706"/>
+        <source>the office</source>
+        <translation>văn phòng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="707"/>
+        <source>By {who} on {device}, {when}</source>
+        <translation>Do {who} sửa trên {device}, lúc {when}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="711"/>
+        <source>(empty)</source>
+        <translation>(trống)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="713"/>
+        <source>Yes</source>
+        <translation>Có</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="713"/>
+        <source>No</source>
+        <translation>Không</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="734"/>
+        <source>Deleted</source>
+        <translation>Đã xoá</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="734"/>
+        <source>Kept</source>
+        <translation>Còn giữ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="739"/>
+        <source>Edited meanwhile: {changes}</source>
+        <translation>Đã được sửa trong lúc đó: {changes}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="768"/>
+        <source>added</source>
+        <translation>thêm mới</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="769"/>
+        <source>changed</source>
+        <translation>sửa</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="770"/>
+        <source>deleted</source>
+        <translation>xoá</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="771"/>
+        <source>conflict resolved</source>
+        <translation>giải quyết xung đột</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="788"/>
+        <source>Conflicts ({n})</source>
+        <translation>Xung đột ({n})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="789"/>
+        <source>Refused changes ({n})</source>
+        <translation>Thay đổi bị từ chối ({n})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="791"/>
+        <source>No conflicts: every change merged with the others.</source>
+        <translation>Không có xung đột: mọi thay đổi đã được gộp với nhau.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="794"/>
+        <source>The same field was changed in two places. Choose the value to keep, or type a new one; the decision is sent with the next sync and reaches every laptop.</source>
+        <translation>Cùng một thông tin đã bị sửa ở hai nơi. Hãy chọn giá trị cần giữ hoặc nhập giá trị mới; quyết định được gửi ở lần đồng bộ sau và đến mọi máy.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="799"/>
+        <source>The same field was changed in two places. Only a commune operator can decide; you can see the conflicts here.</source>
+        <translation>Cùng một thông tin đã bị sửa ở hai nơi. Chỉ cán bộ xã mới quyết định được; bạn có thể xem các xung đột ở đây.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="837"/>
+        <source>Keep deleted</source>
+        <translation>Giữ việc xoá</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="838"/>
+        <source>Restore with the change</source>
+        <translation>Khôi phục kèm thay đổi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="840"/>
+        <source>Keep the server value</source>
+        <translation>Giữ giá trị trên máy chủ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="841"/>
+        <source>Keep the incoming value</source>
+        <translation>Giữ giá trị mới gửi lên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="847"/>
+        <location filename="../../ui/sync_page.py" line="930"/>
+        <source>Decision saved: it is sent with the next sync.</source>
+        <translation>Đã lưu quyết định: sẽ được gửi ở lần đồng bộ sau.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="884"/>
+        <source>Type a value (this field cannot be empty).</source>
+        <translation>Hãy nhập một giá trị (thông tin này không được để trống).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="889"/>
+        <source>Type a whole number.</source>
+        <translation>Hãy nhập một số nguyên.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="894"/>
+        <source>Type a date as dd/mm/yyyy.</source>
+        <translation>Hãy nhập ngày theo dạng dd/mm/yyyy.</translation>
+    </message>
+</context>
+</TS>
