@@ -100,6 +100,28 @@ def enroll(db: Database, server_url: str, code: str, *, transport: Transport | N
     return answer
 
 
+def parse_enrollment_text(text: str) -> tuple[str | None, str]:
+    """What an enrollment QR image holds: JSON ``{"code": ..., "server": ...}`` (``dlso-server admin
+    enrollment-code --qr``) or the bare code. Returns (server or None, code); ValueError if it is neither."""
+    import json
+
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            content = json.loads(text)
+        except ValueError:
+            raise ValueError("not an enrollment QR code") from None
+        code, server = content.get("code") if isinstance(content, dict) else None, None
+        if isinstance(content, dict) and isinstance(content.get("server"), str):
+            server = content["server"]
+        if not isinstance(code, str) or not code.strip():
+            raise ValueError("not an enrollment QR code")
+        return server, code.strip()
+    if 4 <= len(text) <= 64 and all(ch.isalnum() or ch == "-" for ch in text):
+        return None, text
+    raise ValueError("not an enrollment QR code")
+
+
 def transport_for(db: Database) -> HttpTransport:
     server = local.get_meta(db, local.SERVER)
     token = local.get_meta(db, local.TOKEN)

@@ -23,7 +23,7 @@ from sync.transport import Transport, TransportError
 from ui.app_context import AppContext
 from ui.i18n import install_language
 from ui.main_window import MainWindow
-from ui.qt import QApplication, Qt, QtCore
+from ui.qt import QApplication, Qt, QtCore, QtGui
 from ui.settings import LANGUAGE, Settings
 from ui.sync_controller import Reachability, SyncController, SyncTiming
 from ui.sync_page import SyncPage
@@ -593,3 +593,35 @@ def test_enrolled_page_with_conflicts_fits_1366x768_at_125_percent(
     finally:
         qapp.setFont(original)
         install_language("en", qapp)
+
+
+def test_enroll_from_the_operators_qr_image(
+    qtbot: QtBot, laptops: list[Laptop], server: Server, tmp_path: Path
+) -> None:
+    from sync.server.cli import qr_payload, write_qr_png
+
+    a = laptops[0]
+    ctx = make_ctx(a, tmp_path)
+    page, _controller = open_page(qtbot, ctx, server)
+    code = server.code(COMMUNE)
+    image = tmp_path / "code.png"
+    write_qr_png(qr_payload(code, "http://dlso.test:8000"), image)
+    page.read_qr_image(image)
+    qtbot.waitUntil(lambda: page.code_edit.text() == code, timeout=10_000)
+    assert page.server_edit.text() == "http://dlso.test:8000"
+    QTest.mouseClick(page.enroll_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.stack.currentWidget() is page.status_view, timeout=10_000)
+    assert local.get_meta(a.db, local.TOKEN)
+    # a picture with no enrollment code: a clear message, nothing filled in
+    other = Laptop(tmp_path / "C.sqlite", COMMUNE, server, "C")
+    page2, _ = open_page(qtbot, make_ctx(other, tmp_path / "c"), server)
+    blank = tmp_path / "blank.png"
+    img = QtGui.QImage(200, 200, QtGui.QImage.Format.Format_RGB32)
+    img.fill(Qt.GlobalColor.white)
+    assert img.save(str(blank))
+    page2.read_qr_image(blank)
+    qtbot.waitUntil(lambda: page2.enroll_error.isVisible(), timeout=10_000)
+    assert "code" in page2.enroll_error.text().lower() and page2.code_edit.text() == ""
+    close(page)
+    close(page2)
+    other.close()

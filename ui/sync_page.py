@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dlso_desktop.models import Role
@@ -272,6 +273,10 @@ class SyncPage(Page):
         self.enroll_button.clicked.connect(self.enroll)
         self.enroll_busy = QtWidgets.QLabel()
         self.enroll_busy.setVisible(False)
+        self.qr_button = QtWidgets.QPushButton()
+        self.qr_button.setSizePolicy(QtWidgets.QSizePolicy.Policy.Maximum, QtWidgets.QSizePolicy.Policy.Fixed)
+        self.qr_button.clicked.connect(self._choose_qr_image)
+        row.addWidget(self.qr_button)
         row.addWidget(self.enroll_button)
         row.addWidget(self.enroll_busy, 1)
         row.addStretch(0)
@@ -445,6 +450,7 @@ class SyncPage(Page):
         self.code_label.setText(self.tr("One-time &code"))
         self.code_edit.setPlaceholderText(self.tr("the code from the commune operator"))
         self.enroll_button.setText(self.tr("&Enroll"))
+        self.qr_button.setText(self.tr("Read the code from a &QR image…"))
         self.enroll_busy.setText(self.tr("Contacting the server…"))
         self.summary_box.setTitle(self.tr("Provincial server"))
         self.server_caption.setText(self.tr("Server:"))
@@ -569,6 +575,49 @@ class SyncPage(Page):
         self._show_enroll_state()
         self.controller.enroll(server, code, self._enrolled, self._enroll_failed)
 
+    def _choose_qr_image(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self, self.tr("QR image of the enrollment code"), "", self.tr("Images (*.png *.jpg *.jpeg *.bmp)")
+        )
+        if path:
+            self.read_qr_image(Path(path))
+
+    def read_qr_image(self, path: Path) -> None:
+        """Decode an enrollment QR image (a photo or the PNG from the operator) in the background and fill
+        in the server address and the code; the user still presses Enroll."""
+
+        def work() -> tuple[str | None, str]:
+            import zxingcpp
+
+            from sync import engine  # not at import time: it brings requests, the window starts faster without
+
+            image = QtGui.QImage(str(path))
+            if image.isNull():
+                raise ValueError("unreadable image")
+            for barcode in zxingcpp.read_barcodes(image):
+                try:
+                    return engine.parse_enrollment_text(barcode.text)
+                except ValueError:
+                    continue
+            raise ValueError("no enrollment QR code in the image")
+
+        self.ctx.tasks.run(work, self._qr_read, self._qr_failed)
+
+    def _qr_read(self, found: tuple[str | None, str]) -> None:
+        server, code = found
+        if server:
+            self.server_edit.setText(server)
+        self.code_edit.setText(code)
+        self._enroll_error = None
+        self._show_enroll_state()
+        self.enroll_button.setFocus()
+
+    def _qr_failed(self, _exc: BaseException) -> None:
+        self._enroll_error = self.tr(
+            "No enrollment code was found in that image. Try a sharper photo, or type the code."
+        )
+        self._show_enroll_state()
+
     def _enrolled(self, answer: EnrollResponse) -> None:
         self.enrolling = False
         self.code_edit.clear()
@@ -584,7 +633,7 @@ class SyncPage(Page):
         self.code_edit.selectAll()
 
     def _show_enroll_state(self) -> None:
-        for w in (self.server_edit, self.code_edit, self.enroll_button):
+        for w in (self.server_edit, self.code_edit, self.enroll_button, self.qr_button):
             w.setEnabled(not self.enrolling)
         self.enroll_busy.setVisible(self.enrolling)
         self.enroll_error.setText(self._enroll_error or "")
