@@ -40,6 +40,23 @@ class OpKind(StrEnum):
     RESOLVE = "resolve"  # a commune operator's decision on a conflict (table sync_conflict)
 
 
+#: Stable codes that start a refusal's or a conflict's reason ("<code>: <detail>").
+REJECT_CODES: tuple[str, ...] = (
+    "invalid_text",  # text no database can store (NUL, broken Unicode)
+    "newer_schema",  # made by a newer app than the server knows: update the server
+    "unknown_table",
+    "other_commune",  # no such record in the device's commune
+    "unknown_record",  # the server never accepted the record's creation
+    "bad_id",
+    "bad_field",  # unknown field, wrong type, malformed change
+    "exists",  # a different record with the same id
+    "not_operator",  # only a commune operator resolves conflicts
+    "already_resolved",
+    "changed_on_both_sides",  # conflict: fields changed on both sides
+    "deleted_meanwhile",  # conflict: the record was deleted meanwhile
+)
+
+
 class OpStatus(StrEnum):
     APPLIED = "applied"
     DUPLICATE = "duplicate"
@@ -80,6 +97,8 @@ class OpResult(_Msg):
     status: OpStatus
     #: for a duplicate: the answer the op got the first time
     original_status: OpStatus | None = None
+    #: for a refusal or a conflict: "<code>: <English detail>"; the code is stable (REJECT_CODES) and laptops
+    #: show their own translated text for it
     reason: str | None = None
     #: the server version of the row after the op (0 when nothing was written)
     version: int = 0

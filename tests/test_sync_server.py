@@ -323,10 +323,10 @@ def test_a_device_cannot_write_another_communes_data(server: Server, make_laptop
         ],
     )
     assert [r.status for r in answer.results] == [P.OpStatus.REJECTED] * 5
-    assert answer.results[0].reason == "no such record in this commune"
-    assert answer.results[1].reason == "no such record in this commune"
-    assert answer.results[2].reason == "no such record in this commune"
-    assert answer.results[3].reason == "unknown field village.commune_code"
+    assert answer.results[0].reason == "other_commune: no such record in this commune"
+    assert answer.results[1].reason == "other_commune: no such record in this commune"
+    assert answer.results[2].reason == "other_commune: no such record in this commune"
+    assert answer.results[3].reason == "bad_field: unknown field village.commune_code"
     assert answer.last_op_id == 5  # answered (and kept): a resend gets the same answers
     # commune B's data is exactly as it was, its sequence did not move, and B's laptop pulls nothing new
     after = records(server)

@@ -351,7 +351,8 @@ def test_refused_changes_are_listed_with_their_reason(
     qtmodeltester.check(model)  # type: ignore[no-untyped-call]
     assert model.index(0, 0).data() == "Conflict resolution"
     assert model.index(0, 2).data() == "conflict resolved"
-    assert "already resolved" in model.index(0, 4).data()
+    assert model.index(0, 4).data().startswith("Someone else already resolved this conflict. (")  # code translated
+    assert "resolved by someone else" in model.index(0, 4).data()  # the server's detail kept after it
     assert "refused" in page.result_label.text() and "1 refused" in page.result_label.text()
     close(page)
 

@@ -422,6 +422,24 @@ class SyncPage(Page):
     def _conflict_headers(self) -> list[str]:
         return [self.tr("Record"), self.tr("Field"), self.tr("Server value"), self.tr("Incoming value")]
 
+    def reason_text(self, reason: str) -> str:
+        """The server's reason in the user's language: its stable code translated, the detail kept after it."""
+        code, _, detail = reason.partition(": ")
+        texts = {
+            "invalid_text": self.tr("The change holds characters the server cannot store."),
+            "newer_schema": self.tr("This app is newer than the server: the province must update the server."),
+            "unknown_table": self.tr("The server does not take this kind of record from laptops."),
+            "other_commune": self.tr("The record does not belong to this laptop's commune."),
+            "unknown_record": self.tr("The server does not know this record (its creation was refused)."),
+            "bad_id": self.tr("The record's id is not valid."),
+            "bad_field": self.tr("A value of the change is not valid for the server."),
+            "exists": self.tr("Another record with the same id already exists on the server."),
+            "not_operator": self.tr("Only a commune operator can resolve conflicts."),
+            "already_resolved": self.tr("Someone else already resolved this conflict."),
+        }
+        text = texts.get(code)
+        return reason if text is None else f"{text} ({detail})"
+
     def _rejected_headers(self) -> list[str]:
         return [self.tr("Kind of record"), self.tr("Record"), self.tr("Change"), self.tr("When"), self.tr("Reason")]
 
@@ -828,7 +846,7 @@ class SyncPage(Page):
                         self._record_name(r.table, r.row_id),
                         kinds.get(r.kind, r.kind),
                         format_time(r.created_at),
-                        r.reason,
+                        self.reason_text(r.reason),
                     ),
                 )
                 for r in rejected

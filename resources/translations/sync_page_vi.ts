@@ -288,7 +288,7 @@
     </message>
     <message>
         <location filename="../../ui/sync_page.py" line="423" />
-        <location filename="../../ui/sync_page.py" line="426" />
+        <location filename="../../ui/sync_page.py" line="444" />
         <source>Record</source>
         <translation>Bản ghi</translation>
     </message>
@@ -308,378 +308,428 @@
         <translation>Giá trị mới gửi lên</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="426" />
+        <location filename="../../ui/sync_page.py" line="429" />
+        <source>The change holds characters the server cannot store.</source>
+        <translation>Thay đổi chứa ký tự mà máy chủ không lưu được.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="430" />
+        <source>This app is newer than the server: the province must update the server.</source>
+        <translation>Ứng dụng này mới hơn máy chủ: tỉnh cần cập nhật máy chủ.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="431" />
+        <source>The server does not take this kind of record from laptops.</source>
+        <translation>Máy chủ không nhận loại bản ghi này từ máy tính.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="432" />
+        <source>The record does not belong to this laptop's commune.</source>
+        <translation>Bản ghi không thuộc xã của máy này.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="433" />
+        <source>The server does not know this record (its creation was refused).</source>
+        <translation>Máy chủ không có bản ghi này (việc tạo bản ghi đã bị từ chối).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="434" />
+        <source>The record's id is not valid.</source>
+        <translation>Mã của bản ghi không hợp lệ.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="435" />
+        <source>A value of the change is not valid for the server.</source>
+        <translation>Một giá trị trong thay đổi không hợp lệ đối với máy chủ.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="436" />
+        <source>Another record with the same id already exists on the server.</source>
+        <translation>Máy chủ đã có một bản ghi khác cùng mã.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="437" />
+        <source>Only a commune operator can resolve conflicts.</source>
+        <translation>Chỉ cán bộ quản trị xã mới giải quyết được xung đột.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="438" />
+        <source>Someone else already resolved this conflict.</source>
+        <translation>Người khác đã giải quyết xung đột này.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="444" />
         <source>Kind of record</source>
         <translation>Loại bản ghi</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="426" />
+        <location filename="../../ui/sync_page.py" line="444" />
         <source>Change</source>
         <translation>Thay đổi</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="426" />
+        <location filename="../../ui/sync_page.py" line="444" />
         <source>When</source>
         <translation>Thời điểm</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="426" />
+        <location filename="../../ui/sync_page.py" line="444" />
         <source>Reason</source>
         <translation>Lý do</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="431" />
+        <location filename="../../ui/sync_page.py" line="449" />
         <source>Sync</source>
         <translation>Đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="440" />
+        <location filename="../../ui/sync_page.py" line="458" />
         <source>Enroll this laptop with the provincial server</source>
         <translation>Đăng ký máy này với máy chủ của tỉnh</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="443" />
+        <location filename="../../ui/sync_page.py" line="461" />
         <source>Until it is enrolled, this laptop works on its own and keeps every change. Ask the commune operator for the server address and a one-time enrollment code, type them here, then press Enroll.</source>
         <translation>Khi chưa đăng ký, máy này làm việc riêng và giữ lại mọi thay đổi. Hãy xin cán bộ xã địa chỉ máy chủ và mã đăng ký dùng một lần, nhập vào đây rồi bấm Đăng ký.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="448" />
+        <location filename="../../ui/sync_page.py" line="466" />
         <source>Server &amp;address</source>
         <translation>&amp;Địa chỉ máy chủ</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="449" />
+        <location filename="../../ui/sync_page.py" line="467" />
         <source>for example https://dlso.daklak.gov.vn</source>
         <translation>ví dụ https://dlso.daklak.gov.vn</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="450" />
+        <location filename="../../ui/sync_page.py" line="468" />
         <source>One-time &amp;code</source>
         <translation>&amp;Mã dùng một lần</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="451" />
+        <location filename="../../ui/sync_page.py" line="469" />
         <source>the code from the commune operator</source>
         <translation>mã do cán bộ xã cấp</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="452" />
+        <location filename="../../ui/sync_page.py" line="470" />
         <source>&amp;Enroll</source>
         <translation>Đăng &amp;ký</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="453" />
+        <location filename="../../ui/sync_page.py" line="471" />
         <source>Read the code from a &amp;QR image…</source>
         <translation>Đọc mã từ ảnh &amp;QR…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="454" />
+        <location filename="../../ui/sync_page.py" line="472" />
         <source>Contacting the server…</source>
         <translation>Đang liên hệ máy chủ…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="455" />
+        <location filename="../../ui/sync_page.py" line="473" />
         <source>Provincial server</source>
         <translation>Máy chủ của tỉnh</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="456" />
+        <location filename="../../ui/sync_page.py" line="474" />
         <source>Server:</source>
         <translation>Máy chủ:</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="457" />
+        <location filename="../../ui/sync_page.py" line="475" />
         <source>Commune:</source>
         <translation>Xã/phường:</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="458" />
+        <location filename="../../ui/sync_page.py" line="476" />
         <source>Last sync:</source>
         <translation>Đồng bộ lần cuối:</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="459" />
+        <location filename="../../ui/sync_page.py" line="477" />
         <source>Not synced yet:</source>
         <translation>Chưa đồng bộ:</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="460" />
+        <location filename="../../ui/sync_page.py" line="478" />
         <source>&amp;Sync now</source>
         <translation>Đồng bộ &amp;ngay</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="462" />
+        <location filename="../../ui/sync_page.py" line="480" />
         <source>Send this laptop's changes to the server and receive the changes of the other laptops.</source>
         <translation>Gửi các thay đổi của máy này lên máy chủ và nhận các thay đổi của những máy khác.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="464" />
+        <location filename="../../ui/sync_page.py" line="482" />
         <source>On the server</source>
         <translation>Trên máy chủ</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="465" />
+        <location filename="../../ui/sync_page.py" line="483" />
         <source>Incoming change</source>
         <translation>Thay đổi mới gửi lên</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="466" />
+        <location filename="../../ui/sync_page.py" line="484" />
         <source>Or a &amp;new value:</source>
         <translation>Hoặc &amp;giá trị mới:</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="467" />
+        <location filename="../../ui/sync_page.py" line="485" />
         <source>Use this value</source>
         <translation>Dùng giá trị này</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="470" />
+        <location filename="../../ui/sync_page.py" line="488" />
         <source>The server refused these changes; they are kept here with its reason. Correct the record and save it again, or ask the commune operator.</source>
         <translation>Máy chủ đã từ chối các thay đổi này; chúng được giữ lại đây cùng lý do. Hãy sửa bản ghi rồi lưu lại, hoặc hỏi cán bộ xã.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="546" />
+        <location filename="../../ui/sync_page.py" line="564" />
         <source>Could not reach the server. Check the server address and the network connection, then try again.</source>
         <translation>Không kết nối được máy chủ. Hãy kiểm tra địa chỉ máy chủ và kết nối mạng rồi thử lại.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="550" />
+        <location filename="../../ui/sync_page.py" line="568" />
         <source>Could not reach the server. Check the network connection and the server address; the changes stay on this laptop and are sent at the next sync.</source>
         <translation>Không kết nối được máy chủ. Hãy kiểm tra kết nối mạng và địa chỉ máy chủ; các thay đổi vẫn được giữ trên máy này và sẽ được gửi ở lần đồng bộ sau.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="553" />
+        <location filename="../../ui/sync_page.py" line="571" />
         <source>Something went wrong: {error}</source>
         <translation>Đã có lỗi: {error}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="564" />
+        <location filename="../../ui/sync_page.py" line="582" />
         <source>Type the server address as the commune operator gave it, starting with https://</source>
         <translation>Hãy nhập địa chỉ máy chủ đúng như cán bộ xã đưa, bắt đầu bằng https://</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="567" />
+        <location filename="../../ui/sync_page.py" line="585" />
         <source>Type the one-time code (at least 4 characters).</source>
         <translation>Hãy nhập mã dùng một lần (ít nhất 4 ký tự).</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="580" />
+        <location filename="../../ui/sync_page.py" line="598" />
         <source>QR image of the enrollment code</source>
         <translation>Ảnh QR của mã đăng ký</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="580" />
+        <location filename="../../ui/sync_page.py" line="598" />
         <source>Images (*.png *.jpg *.jpeg *.bmp)</source>
         <translation>Ảnh (*.png *.jpg *.jpeg *.bmp)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="617" />
+        <location filename="../../ui/sync_page.py" line="635" />
         <source>No enrollment code was found in that image. Try a sharper photo, or type the code.</source>
         <translation>Không tìm thấy mã đăng ký trong ảnh này. Hãy chụp ảnh rõ hơn, hoặc gõ mã.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="672" />
+        <location filename="../../ui/sync_page.py" line="690" />
         <source>Result: sent {applied} change(s) · {duplicate} already on the server · {conflict} conflict(s) · {rejected} refused; received {pulled} record(s).</source>
         <translation>Kết quả: đã gửi {applied} thay đổi · {duplicate} đã có trên máy chủ · {conflict} xung đột · {rejected} bị từ chối; đã nhận {pulled} bản ghi.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="676" />
+        <location filename="../../ui/sync_page.py" line="694" />
         <source>The server asked for a full download; it is done.</source>
         <translation>Máy chủ yêu cầu tải lại toàn bộ; việc này đã xong.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="691" />
+        <location filename="../../ui/sync_page.py" line="709" />
         <source>Sending changes: {done} of {total}</source>
         <translation>Đang gửi thay đổi: {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="694" />
+        <location filename="../../ui/sync_page.py" line="712" />
         <source>Receiving changes: {done}</source>
         <translation>Đang nhận thay đổi: {done}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="697" />
+        <location filename="../../ui/sync_page.py" line="715" />
         <source>Connecting to the server…</source>
         <translation>Đang kết nối máy chủ…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="701" />
+        <location filename="../../ui/sync_page.py" line="719" />
         <source>never</source>
         <translation>chưa lần nào</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="706" />
+        <location filename="../../ui/sync_page.py" line="724" />
         <source>{n} change(s)</source>
         <translation>{n} thay đổi</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="712" />
+        <location filename="../../ui/sync_page.py" line="730" />
         <source>{n} hours</source>
         <translation>{n} giờ</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="714" />
+        <location filename="../../ui/sync_page.py" line="732" />
         <source>{n} minutes</source>
         <translation>{n} phút</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="717" />
+        <location filename="../../ui/sync_page.py" line="735" />
         <source>This laptop's clock is about {amount} ahead of the server's. Please set the laptop's date and time; times recorded here may be wrong (a clock never decides which change wins).</source>
         <translation>Đồng hồ của máy này chạy nhanh hơn máy chủ khoảng {amount}. Hãy chỉnh lại ngày giờ của máy; thời gian ghi trên máy này có thể bị sai (đồng hồ không bao giờ quyết định thay đổi nào được giữ).</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="722" />
+        <location filename="../../ui/sync_page.py" line="740" />
         <source>This laptop's clock is about {amount} behind the server's. Please set the laptop's date and time; times recorded here may be wrong (a clock never decides which change wins).</source>
         <translation>Đồng hồ của máy này chạy chậm hơn máy chủ khoảng {amount}. Hãy chỉnh lại ngày giờ của máy; thời gian ghi trên máy này có thể bị sai (đồng hồ không bao giờ quyết định thay đổi nào được giữ).</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="729" />
+        <location filename="../../ui/sync_page.py" line="747" />
         <source>The last sync failed: {error}</source>
         <translation>Lần đồng bộ gần nhất không thành công: {error}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="737" />
+        <location filename="../../ui/sync_page.py" line="755" />
         <source>No sync yet since the app started.</source>
         <translation>Chưa đồng bộ lần nào từ khi mở ứng dụng.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="749" />
+        <location filename="../../ui/sync_page.py" line="767" />
         <source>an unknown user</source>
         <translation>một người dùng chưa rõ</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="751" />
+        <location filename="../../ui/sync_page.py" line="769" />
         <source>this laptop</source>
         <translation>máy này</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="753" />
+        <location filename="../../ui/sync_page.py" line="771" />
         <source>device {id}</source>
         <translation>máy {id}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="755" />
+        <location filename="../../ui/sync_page.py" line="773" />
         <source>the office</source>
         <translation>văn phòng</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="756" />
+        <location filename="../../ui/sync_page.py" line="774" />
         <source>By {who} on {device}, {when}</source>
         <translation>Do {who} sửa trên {device}, lúc {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="760" />
+        <location filename="../../ui/sync_page.py" line="778" />
         <source>(empty)</source>
         <translation>(trống)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="762" />
+        <location filename="../../ui/sync_page.py" line="780" />
         <source>Yes</source>
         <translation>Có</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="762" />
+        <location filename="../../ui/sync_page.py" line="780" />
         <source>No</source>
         <translation>Không</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="783" />
+        <location filename="../../ui/sync_page.py" line="801" />
         <source>Deleted</source>
         <translation>Đã xoá</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="783" />
+        <location filename="../../ui/sync_page.py" line="801" />
         <source>Kept</source>
         <translation>Còn giữ</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="788" />
+        <location filename="../../ui/sync_page.py" line="806" />
         <source>Edited meanwhile: {changes}</source>
         <translation>Đã được sửa trong lúc đó: {changes}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="817" />
+        <location filename="../../ui/sync_page.py" line="835" />
         <source>added</source>
         <translation>thêm mới</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="818" />
+        <location filename="../../ui/sync_page.py" line="836" />
         <source>changed</source>
         <translation>sửa</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="819" />
+        <location filename="../../ui/sync_page.py" line="837" />
         <source>deleted</source>
         <translation>xoá</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="820" />
+        <location filename="../../ui/sync_page.py" line="838" />
         <source>conflict resolved</source>
         <translation>giải quyết xung đột</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="837" />
+        <location filename="../../ui/sync_page.py" line="855" />
         <source>Conflicts ({n})</source>
         <translation>Xung đột ({n})</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="838" />
+        <location filename="../../ui/sync_page.py" line="856" />
         <source>Refused changes ({n})</source>
         <translation>Thay đổi bị từ chối ({n})</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="840" />
+        <location filename="../../ui/sync_page.py" line="858" />
         <source>No conflicts: every change merged with the others.</source>
         <translation>Không có xung đột: mọi thay đổi đã được gộp với nhau.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="843" />
+        <location filename="../../ui/sync_page.py" line="861" />
         <source>The same field was changed in two places. Choose the value to keep, or type a new one; the decision is sent with the next sync and reaches every laptop.</source>
         <translation>Cùng một thông tin đã bị sửa ở hai nơi. Hãy chọn giá trị cần giữ hoặc nhập giá trị mới; quyết định được gửi ở lần đồng bộ sau và đến mọi máy.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="848" />
+        <location filename="../../ui/sync_page.py" line="866" />
         <source>The same field was changed in two places. Only a commune operator can decide; you can see the conflicts here.</source>
         <translation>Cùng một thông tin đã bị sửa ở hai nơi. Chỉ cán bộ xã mới quyết định được; bạn có thể xem các xung đột ở đây.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="886" />
+        <location filename="../../ui/sync_page.py" line="904" />
         <source>Keep deleted</source>
         <translation>Giữ việc xoá</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="887" />
+        <location filename="../../ui/sync_page.py" line="905" />
         <source>Restore with the change</source>
         <translation>Khôi phục kèm thay đổi</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="889" />
+        <location filename="../../ui/sync_page.py" line="907" />
         <source>Keep the server value</source>
         <translation>Giữ giá trị trên máy chủ</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="890" />
+        <location filename="../../ui/sync_page.py" line="908" />
         <source>Keep the incoming value</source>
         <translation>Giữ giá trị mới gửi lên</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="896" />
-        <location filename="../../ui/sync_page.py" line="979" />
+        <location filename="../../ui/sync_page.py" line="914" />
+        <location filename="../../ui/sync_page.py" line="997" />
         <source>Decision saved: it is sent with the next sync.</source>
         <translation>Đã lưu quyết định: sẽ được gửi ở lần đồng bộ sau.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="933" />
+        <location filename="../../ui/sync_page.py" line="951" />
         <source>Type a value (this field cannot be empty).</source>
         <translation>Hãy nhập một giá trị (thông tin này không được để trống).</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="938" />
+        <location filename="../../ui/sync_page.py" line="956" />
         <source>Type a whole number.</source>
         <translation>Hãy nhập một số nguyên.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="943" />
+        <location filename="../../ui/sync_page.py" line="961" />
         <source>Type a date as dd/mm/yyyy.</source>
         <translation>Hãy nhập ngày theo dạng dd/mm/yyyy.</translation>
     </message>

@@ -81,7 +81,11 @@ class _Batch:
 
 
 class _Reject(Exception):
-    pass
+    """A refused op: a stable ``code`` (laptops show their own translated text for it) and an English detail."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -225,30 +229,31 @@ def _stored_receipts(conn: Connection, device_id: str, op_ids: list[int]) -> dic
 def _apply_op(batch: _Batch, op: Op) -> OpResult:
     try:
         if not all(storable_text(v) for v in (op.txn_id, op.created_at, op.author_id or "")):
-            raise _Reject("the op's txn_id, author_id or created_at holds a NUL or invalid Unicode")
+            raise _Reject("invalid_text", "the op's txn_id, author_id or created_at holds a NUL or invalid Unicode")
         if op.schema_version > laptop_schema.SCHEMA_VERSION:
             raise _Reject(
+                "newer_schema",
                 f"made by a newer app (schema {op.schema_version}); the server knows up to"
-                f" {laptop_schema.SCHEMA_VERSION}: update the server"
+                f" {laptop_schema.SCHEMA_VERSION}: update the server",
             )
         if op.kind == OpKind.RESOLVE:
             return _resolve(batch, op)
         spec = F.TABLES.get(op.table)
         if spec is None:
-            raise _Reject(f"table {op.table!r} does not sync from laptops")
+            raise _Reject("unknown_table", f"table {op.table!r} does not sync from laptops")
         _check_uuid(op.row_id)
         rec = batch.records.get((op.table, op.row_id))
         if rec is not None and rec.commune_code != batch.device.commune_code:
-            raise _Reject("no such record in this commune")
+            raise _Reject("other_commune", "no such record in this commune")
         if op.kind == OpKind.INSERT:
             return _insert(batch, op, spec, rec)
         if rec is None:
-            raise _Reject("the record is unknown to the server (its creation was not accepted)")
+            raise _Reject("unknown_record", "the record is unknown to the server (its creation was not accepted)")
         if op.kind == OpKind.DELETE:
             return _delete(batch, op, rec)
         return _update(batch, op, spec, rec)
     except _Reject as exc:
-        return OpResult(op_id=op.op_id, status=OpStatus.REJECTED, reason=_printable(str(exc)))
+        return OpResult(op_id=op.op_id, status=OpStatus.REJECTED, reason=f"{exc.code}: {_printable(str(exc))}")
 
 
 def _check_uuid(value: str) -> None:
@@ -258,19 +263,21 @@ def _check_uuid(value: str) -> None:
     except ValueError:
         canonical = ""
     if canonical != value:
-        raise _Reject(f"row id {value!r} is not a UUID in canonical form")
+        raise _Reject("bad_id", f"row id {value!r} is not a UUID in canonical form")
 
 
 def _checked(spec: F.TableSpec, name: str, value: Any) -> Any:
     fs = spec.fields.get(name)
     if fs is None:
-        raise _Reject(f"unknown field {spec.name}.{name}")
+        raise _Reject("bad_field", f"unknown field {spec.name}.{name}")
     try:
         checked = F.check_value(fs, value)
     except F.BadValue as exc:
-        raise _Reject(f"{spec.name}.{name}: {exc}") from None
+        raise _Reject("bad_field", f"{spec.name}.{name}: {exc}") from None
     if isinstance(checked, str) and not storable_text(checked, nul_ok=True):
-        raise _Reject(f"{spec.name}.{name}: not valid Unicode text")  # a lone surrogate no database can store
+        raise _Reject(
+            "invalid_text", f"{spec.name}.{name}: not valid Unicode text"
+        )  # a lone surrogate no database can store
     return checked
 
 
@@ -283,14 +290,14 @@ def _stamp(batch: _Batch, op: Op, data: dict[str, Any]) -> None:
 def _insert(batch: _Batch, op: Op, spec: F.TableSpec, rec: _Rec | None) -> OpResult:
     values = {name: _checked(spec, name, v) for name, v in op.changes.items()}
     if values.pop("deleted", False):
-        raise _Reject("an insert cannot be a tombstone")
+        raise _Reject("bad_field", "an insert cannot be a tombstone")
     data = {**spec.defaults, **values}
     data["deleted"] = False
     if rec is not None:
         same = all(rec.data.get(k) == v for k, v in data.items() if k != "deleted")
         if same and not rec.deleted:
             return OpResult(op_id=op.op_id, status=OpStatus.APPLIED, reason="already present", version=rec.version)
-        raise _Reject("a different record with this id already exists")
+        raise _Reject("exists", "a different record with this id already exists")
     data.update(
         commune_code=batch.device.commune_code,
         created_at=op.created_at,
@@ -327,9 +334,9 @@ def _update(batch: _Batch, op: Op, spec: F.TableSpec, rec: _Rec) -> OpResult:
     pairs: dict[str, tuple[Any, Any]] = {}
     for name, pair in op.changes.items():
         if not isinstance(pair, list) or len(pair) != 2:
-            raise _Reject(f"{spec.name}.{name}: an update carries [old, new]")
+            raise _Reject("bad_field", f"{spec.name}.{name}: an update carries [old, new]")
         if name == "deleted":
-            raise _Reject("a delete is its own op")
+            raise _Reject("bad_field", "a delete is its own op")
         pairs[name] = (_checked(spec, name, pair[0]), _checked(spec, name, pair[1]))
     if rec.deleted:
         incoming = {k: new for k, (_old, new) in pairs.items()}
@@ -337,7 +344,8 @@ def _update(batch: _Batch, op: Op, spec: F.TableSpec, rec: _Rec) -> OpResult:
         return OpResult(
             op_id=op.op_id,
             status=OpStatus.CONFLICT,
-            reason=f"the record was deleted meanwhile; the change waits for the commune operator ({conflict_id})",
+            reason=f"deleted_meanwhile: the record was deleted meanwhile; the change waits for the commune operator"
+            f" ({conflict_id})",
             version=rec.version,
         )
     applied: dict[str, Any] = {}
@@ -363,7 +371,7 @@ def _update(batch: _Batch, op: Op, spec: F.TableSpec, rec: _Rec) -> OpResult:
         return OpResult(
             op_id=op.op_id,
             status=OpStatus.CONFLICT,
-            reason="changed on both sides: " + ", ".join(sorted(conflicts)),
+            reason="changed_on_both_sides: " + ", ".join(sorted(conflicts)),
             version=rec.version,
         )
     return OpResult(op_id=op.op_id, status=OpStatus.APPLIED, version=rec.version)
@@ -402,31 +410,31 @@ def _add_conflict(batch: _Batch, op: Op, rec: _Rec, name: str, base: Any, curren
 
 def _resolve(batch: _Batch, op: Op) -> OpResult:
     if op.table != CONFLICT_TABLE:
-        raise _Reject("only conflicts are resolved")
+        raise _Reject("bad_field", "only conflicts are resolved")
     conflict = batch.records.get((op.table, op.row_id))
     if conflict is None or conflict.commune_code != batch.device.commune_code:
-        raise _Reject("no such conflict in this commune")
+        raise _Reject("other_commune", "no such conflict in this commune")
     author = batch.records.get(("app_user", op.author_id or ""))
     if author is None or author.commune_code != batch.device.commune_code or author.deleted:
-        raise _Reject("only a commune operator known to the server can resolve a conflict")
+        raise _Reject("not_operator", "only a commune operator known to the server can resolve a conflict")
     if author.data.get("role") != Role.COMMUNE_OPERATOR.value:
-        raise _Reject("only a commune operator can resolve a conflict")
+        raise _Reject("not_operator", "only a commune operator can resolve a conflict")
     if "value" not in op.changes:
-        raise _Reject("a resolution carries the chosen value")
+        raise _Reject("bad_field", "a resolution carries the chosen value")
     cdata = conflict.data
     if cdata.get("status") != "open":
         if cdata.get("resolved_value") == op.changes["value"]:
             return OpResult(op_id=op.op_id, status=OpStatus.APPLIED, reason="already resolved so")
-        raise _Reject("the conflict was already resolved by someone else")
+        raise _Reject("already_resolved", "the conflict was already resolved by someone else")
     table, row_id, name = str(cdata["table_name"]), str(cdata["row_id"]), str(cdata["field"])
     spec = F.TABLES[table]
     target = batch.records.get((table, row_id))
     if target is None:
-        raise _Reject("the conflicting record is gone")
+        raise _Reject("unknown_record", "the conflicting record is gone")
     if name == DELETED_FIELD:
         value = op.changes["value"]
         if not isinstance(value, bool):
-            raise _Reject("keep deleted (true) or restore (false)")
+            raise _Reject("bad_field", "keep deleted (true) or restore (false)")
         if not value and target.deleted:
             target.deleted = False
             target.data["deleted"] = False
