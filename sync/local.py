@@ -514,3 +514,58 @@ def _decode_row(spec: F.TableSpec, values: Sequence[Any]) -> list[Any]:
             v = bool(v)
         out.append(v)
     return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What the Sync page lists
+
+
+#: master tables and the column that names one of their records
+LABEL_COLUMNS: dict[str, str] = {
+    "village": "name",
+    "household": "head_name",
+    "person": "full_name",
+    "app_user": "display_name",
+    "training_session": "place",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedChange:
+    op_id: int
+    table: str
+    row_id: str
+    kind: str  # insert / update / delete / resolve
+    reason: str
+    created_at: str
+
+
+def rejected_changes(db: Database) -> list[RejectedChange]:
+    """Outbox ops the server refused, newest first, with the server's reason (kept until resolved by hand)."""
+    with db.reader() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT op_id, table_name, row_id, kind, coalesce(status_reason, ''), created_at FROM outbox"
+            " WHERE status = 'rejected' ORDER BY op_id DESC"
+        ).all()
+    return [RejectedChange(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5])) for r in rows]
+
+
+def record_labels(db: Database, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    by_table: dict[str, set[str]] = {}
+    for table, row_id in keys:
+        if table in LABEL_COLUMNS and row_id:
+            by_table.setdefault(table, set()).add(row_id)
+    out: dict[tuple[str, str], str] = {}
+    with db.reader() as conn:
+        for table, ids in by_table.items():
+            column = LABEL_COLUMNS[table]
+            id_list = sorted(ids)
+            for start in range(0, len(id_list), 500):
+                chunk = id_list[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for row_id, label in conn.exec_driver_sql(
+                    f"SELECT id, {column} FROM {table} WHERE id IN ({marks})", tuple(chunk)
+                ):
+                    if label:
+                        out[(table, str(row_id))] = str(label)
+    return out
