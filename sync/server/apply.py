@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Connection, and_, func, select, tuple_
+from sqlalchemy import Connection, and_, func, select
 from sqlalchemy.dialects.postgresql import insert as _pg_insert
 from sqlalchemy.dialects.sqlite import insert as _sqlite_insert
 
@@ -125,19 +125,25 @@ def _printable(reason: str) -> str:
 
 
 def _prefetch(batch: _Batch, keys: Iterable[tuple[str, str]]) -> None:
-    # a key that is not storable text names no record (and PostgreSQL refuses NUL even in a query parameter)
-    wanted = [k for k in dict.fromkeys(keys) if k not in batch.records and storable_text(k[0]) and storable_text(k[1])]
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        for k in chunk:
-            batch.records[k] = None
-        rows = batch.conn.execute(
-            select(
-                _REC.c.table_name, _REC.c.row_id, _REC.c.commune_code, _REC.c.version, _REC.c.deleted, _REC.c.data
-            ).where(tuple_(_REC.c.table_name, _REC.c.row_id).in_(chunk))
-        )
-        for t, r, commune, version, deleted, data in rows:
-            batch.records[(t, r)] = _Rec(int(commune), int(version), bool(deleted), json.loads(data), True)
+    """Read the batch's records, one query per table and 500 ids: ``table_name = ? AND row_id IN (...)`` uses
+    the primary key (SQLite answers a row-value ``(table_name, row_id) IN (...)`` by scanning the index)."""
+    by_table: dict[str, list[str]] = {}
+    for key in dict.fromkeys(keys):
+        if key in batch.records:
+            continue
+        batch.records[key] = None
+        # a key that is not storable text names no record (and PostgreSQL refuses NUL even in a parameter)
+        if storable_text(key[0]) and storable_text(key[1]):
+            by_table.setdefault(key[0], []).append(key[1])
+    for table, ids in by_table.items():
+        for start in range(0, len(ids), 500):
+            rows = batch.conn.execute(
+                select(_REC.c.row_id, _REC.c.commune_code, _REC.c.version, _REC.c.deleted, _REC.c.data).where(
+                    and_(_REC.c.table_name == table, _REC.c.row_id.in_(ids[start : start + 500]))
+                )
+            )
+            for r, commune, version, deleted, data in rows:
+                batch.records[(table, r)] = _Rec(int(commune), int(version), bool(deleted), json.loads(data), True)
 
 
 # ---------------------------------------------------------------------------------------------------------
