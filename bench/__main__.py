@@ -2,9 +2,9 @@
 
 import sys
 
-from bench import big_db, ui_bench, write_path
+from bench import big_db, sync_bench, ui_bench, write_path
 
-BENCHES = {"write_path": write_path.run, "big_db": big_db.run, "ui": ui_bench.run}
+BENCHES = {"write_path": write_path.run, "big_db": big_db.run, "ui": ui_bench.run, "sync": sync_bench.run}
 
 names = sys.argv[1:] or list(BENCHES)
 for name in names:
