@@ -603,6 +603,23 @@ def new_session(services: Services) -> str:
     ).id
 
 
+def test_sessions_by_date_range(services: Services) -> None:
+    course = services.training.courses()[0]
+    days = [date(2025, 1, 1) + timedelta(days=7 * i) for i in range(12)]
+    for d in days:
+        services.training.create_session(SessionInput(course.id, d, f"Nơi {d.isoformat()}", "Nguyễn Thị Lan"))
+    assert [s.session_date for s in services.training.sessions()] == sorted(days, reverse=True)
+    assert [s.session_date for s in services.training.sessions(limit=3)] == sorted(days, reverse=True)[:3]
+    picked = services.training.sessions(since=days[2], until=days[5])  # both ends included
+    assert [s.session_date for s in picked] == [days[5], days[4], days[3], days[2]]
+    assert [s.session_date for s in services.training.sessions(until=days[1])] == [days[1], days[0]]
+    assert services.training.count_sessions() == 12
+    assert services.training.count_sessions(since=days[2], until=days[5]) == 4
+    assert services.training.count_sessions(since=days[11] + timedelta(days=1)) == 0
+    services.training.delete_session(picked[0].id)
+    assert services.training.count_sessions(since=days[2], until=days[5]) == 3
+
+
 def test_correcting_a_visit_adds_a_row(db: Database, services: Services, village: VillageView) -> None:
     hh = services.households.create(family(village.id))
     first = services.visits.record(VisitInput(hh.household.id, notes="lần đầu", consent=consent()))
@@ -668,6 +685,54 @@ def test_submission_status_is_the_furthest_along(db: Database, fixed: Services, 
     )
     assert corrected.status == "completed"  # the correction keeps the chain's furthest status
     assert [s.id for s in fixed.submissions.find()] == [corrected.id]
+
+
+def test_status_filter_finds_old_submissions_behind_many_newer_ones(
+    db: Database, fixed: Services, village: VillageView
+) -> None:
+    """The status filter is exact: an old completed submission is found behind 600 newer submitted ones (the
+    filter used to run in Python over the newest ``limit * 4`` rows only), also through a correction chain."""
+    hh = fixed.households.create(family(village.id))
+    person = hh.members[0].id
+    proc = fixed.submissions.procedures()[0].id
+    old_day = TODAY - timedelta(days=30)
+    done = fixed.submissions.record(SubmissionInput(proc, person, submitted_on=old_day, status="completed"))
+    chained = fixed.submissions.record(SubmissionInput(proc, person, submitted_on=old_day, status="received"))
+    fixed.submissions.change_status(chained.id, "completed")
+    corrected = fixed.submissions.record(  # the correction itself says "prepared": the chain's furthest counts
+        SubmissionInput(proc, person, submitted_on=old_day, status="prepared"), supersedes_id=chained.id
+    )
+    with db.unit_of_work(fixed.ctx.user_id) as uow:  # 600 newer submissions, still only "submitted"
+        for i in range(600):
+            row = uow.insert(
+                "assisted_submission",
+                {
+                    "procedure_id": proc,
+                    "person_id": person,
+                    "portal": "dvc_quoc_gia",
+                    "dossier_code": f"N{i:04d}",
+                    "full_online": False,
+                    "assisted_by": fixed.ctx.user_id,
+                    "submitted_on": TODAY - timedelta(days=i % 20),
+                    "notes": "",
+                },
+            )
+            uow.insert("submission_status", {"submission_id": row["id"], "status": "submitted", "changed_at": uow.now})
+        uow.commit()
+
+    found = fixed.submissions.find(status="completed", limit=100)
+    assert {s.id for s in found} == {done.id, corrected.id}
+    assert all(s.status == "completed" for s in found)
+    assert fixed.submissions.find(status="completed", limit=1)[0].id == max(done.id, corrected.id)  # newest first
+    assert len(fixed.submissions.find(status="submitted", limit=1000)) == 600
+    assert len(fixed.submissions.find(status="submitted", limit=250)) == 250
+    assert fixed.submissions.find(status="prepared") == []  # the correction's own "prepared" never counts
+    assert fixed.submissions.find(status="completed", until=old_day - timedelta(days=1)) == []
+    assert len(fixed.submissions.find(limit=1000)) == 602  # corrected rows are shown once, as their correction
+    # completed and rejected are equally far along: the current one is always the same (rejected)
+    both = fixed.submissions.change_status(done.id, "rejected")
+    assert both.status == "rejected" and fixed.submissions.get(done.id).status == "rejected"
+    assert [s.id for s in fixed.submissions.find(status="rejected")] == [done.id]
 
 
 # ---------------------------------------------------------------------------------------------------------

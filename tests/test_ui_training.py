@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -12,7 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from dlso_desktop.services import Services
 from dlso_desktop.services.people import PersonInput
+from dlso_desktop.services.training import SessionInput
 from dlso_desktop.services.views import VillageView
+from dlso_desktop.text import format_date_vn
 from ui.app_context import AppContext
 from ui.i18n import install_language
 from ui.qt import Qt, QtCore
@@ -141,6 +144,9 @@ def test_summary_in_vietnamese(page: TrainingPage, services: Services, qtbot: Qt
     QtCore.QCoreApplication.processEvents()
     assert page.summary_label.text().startswith("0 có mặt · 0 đạt")
     assert page.tabs.tabText(1) == "Khóa học"
+    page.sessions_total = 250  # more than the list shows: the heading says so, in Vietnamese
+    page._show_count()
+    assert page.sessions_heading.text() == "Các buổi học: 1 buổi mới nhất trong 250"
 
 
 def test_courses_tab_lists_the_catalogue(page: TrainingPage, services: Services) -> None:
@@ -149,3 +155,50 @@ def test_courses_tab_lists_the_catalogue(page: TrainingPage, services: Services)
         assert course.name in text
         for module in course.modules:
             assert module in text
+
+
+def test_date_filter_reaches_older_sessions(page: TrainingPage, services: Services, qtbot: QtBot) -> None:
+    """The list shows the newest ``session_limit`` sessions and says so; typed dd/mm/yyyy dates reach older ones;
+    a bad date shows the hint; an overtaken read never replaces a newer one's list."""
+    course = services.training.courses()[0].id
+    days = [date(2025, 3, 1) + timedelta(days=10 * i) for i in range(7)]  # 01/03/2025 .. 30/04/2025
+    for d in days:
+        services.training.create_session(SessionInput(course, d, f"Thôn {d.day:02d}/{d.month:02d}", "Lan"))
+    page.session_limit = 3
+    page.activate()
+    qtbot.waitUntil(lambda: page.busy == 0 and page.session_model.rowCount() == 3)
+    assert [s.session_date for s in page.session_model.rows] == days[:-4:-1]
+    assert page.sessions_heading.text() == "Training sessions: the newest 3 of 7"
+    assert "choose dates to see older ones" in page.sessions_heading.toolTip()
+
+    # the oldest two, typed as Vietnamese dates (both ends included)
+    page.from_edit.setText("01/03/2025")
+    page.to_edit.setText(format_date_vn(days[1]))
+    qtbot.waitUntil(lambda: page.busy == 0 and [s.session_date for s in page.session_model.rows] == days[1::-1])
+    assert page.sessions_heading.text() == "Training sessions" and not page.sessions_heading.toolTip()
+    assert not page.filter_error.isVisibleTo(page)
+
+    # a date that is no date: the hint, the list stays
+    page.to_edit.setText("31/02/2025")
+    qtbot.waitUntil(lambda: page.filter_error.isVisibleTo(page))
+    assert "dd/mm/yyyy" in page.filter_error.text()
+    assert [s.session_date for s in page.session_model.rows] == days[1::-1]
+
+    # only from: the newest 3 from that day on, cut again
+    page.to_edit.clear()
+    page.from_edit.setText(format_date_vn(days[2]))
+    page.reload_sessions()
+    qtbot.waitUntil(lambda: page.busy == 0 and not page._filter_timer.isActive())
+    assert [s.session_date for s in page.session_model.rows] == days[:-4:-1]
+    assert page.sessions_heading.text() == "Training sessions: the newest 3 of 5"
+
+    # an answer overtaken by a newer read is dropped, even when it arrives last
+    stale = page._sessions_seq
+    page.from_edit.setText(format_date_vn(days[6]))
+    page.reload_sessions()
+    qtbot.waitUntil(lambda: page.busy == 0 and page.session_model.rowCount() == 1)
+    page._start()
+    page._sessions_loaded(stale, (services.training.sessions(), 7))
+    assert [s.session_date for s in page.session_model.rows] == [days[6]]
+    assert page.sessions_heading.text() == "Training sessions"
+    qtbot.waitUntil(lambda: page.busy == 0)

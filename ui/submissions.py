@@ -40,6 +40,25 @@ def portal_label(portal: str, language: str) -> str:
     return portal
 
 
+def fit_date_edit(edit: QtWidgets.QLineEdit) -> None:
+    """A date filter shows its whole format hint (ngày/tháng/năm) and a date, at any text size."""
+    metrics = edit.fontMetrics()
+    text = max(metrics.horizontalAdvance(edit.placeholderText()), metrics.horizontalAdvance("00/00/0000"))
+    clear_button = edit.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_SmallIconSize) + 8
+    edit.setFixedWidth(text + 2 * 6 + clear_button + 8)  # text margins, the clear button, some air
+
+
+def parse_date_filter(edit: QtWidgets.QLineEdit) -> tuple[bool, date | None]:
+    """A date filter's date typed as dd/mm/yyyy: (True, None) when empty, (False, None) when not a date."""
+    text = edit.text().strip()
+    if not text:
+        return True, None
+    try:
+        return True, parse_date_vn(text)
+    except ValueError:
+        return False, None
+
+
 class SubmissionModel(RowListModel[SubmissionView]):
     """The submissions matching the filter (at most a few hundred: ``find`` is limited)."""
 
@@ -287,12 +306,8 @@ class SubmissionsPage(Page):
         return self.ctx.settings.get(LANGUAGE)
 
     def _fit_date_filters(self) -> None:
-        """The date filters show their whole format hint (ngày/tháng/năm) and a date, at any text size."""
         for edit in (self.from_edit, self.to_edit):
-            metrics = edit.fontMetrics()
-            text = max(metrics.horizontalAdvance(edit.placeholderText()), metrics.horizontalAdvance("00/00/0000"))
-            clear_button = edit.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_SmallIconSize) + 8
-            edit.setFixedWidth(text + 2 * 6 + clear_button + 8)  # text margins, the clear button, some air
+            fit_date_edit(edit)
 
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.FontChange:
@@ -526,19 +541,10 @@ class SubmissionsPage(Page):
             self.errors.general.show()
 
     # --- the list -----------------------------------------------------------------------------------------
-    def _parse(self, edit: QtWidgets.QLineEdit) -> tuple[bool, date | None]:
-        text = edit.text().strip()
-        if not text:
-            return True, None
-        try:
-            return True, parse_date_vn(text)
-        except ValueError:
-            return False, None
-
     def reload_list(self) -> None:
         self._filter_timer.stop()
-        ok_from, since = self._parse(self.from_edit)
-        ok_to, until = self._parse(self.to_edit)
+        ok_from, since = parse_date_filter(self.from_edit)
+        ok_to, until = parse_date_filter(self.to_edit)
         if not (ok_from and ok_to):
             self.filter_error.setText(self.tr("Type dates as dd/mm/yyyy, e.g. 05/02/2026."))
             self.filter_error.show()

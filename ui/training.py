@@ -1,5 +1,6 @@
 """Training: sessions (list + form), each session's roster (attendance and results), the course catalogue."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -11,15 +12,18 @@ from dlso_desktop.validation import ValidationError
 from ui.app_context import AppContext
 from ui.list_model import RowListModel
 from ui.page import Page
-from ui.person_picker import DraftKeeper, FieldErrors, PersonPicker
+from ui.person_picker import DraftKeeper, FieldErrors, PersonPicker, error_label
 from ui.qt import QtCore, QtGui, QtWidgets, Signal
+from ui.submissions import fit_date_edit, parse_date_filter
 
 Qt = QtCore.Qt
 _Index = QtCore.QModelIndex | QtCore.QPersistentModelIndex
+_SessionList = tuple[list[SessionView], int]  # the newest sessions in the date range, how many in all
+_Loaded = tuple[list[CourseView], list[VillageView], _SessionList | None]
 
 
 class SessionModel(RowListModel[SessionView]):
-    """The sessions of the commune, newest first (a commune has at most a few hundred)."""
+    """The newest sessions of the commune in the chosen date range (at most ``TrainingPage.session_limit``)."""
 
     DATE, COURSE, PLACE, ATTENDEES, PASSED = range(5)
     COLUMNS = 5
@@ -160,6 +164,9 @@ class ResultDelegate(QtWidgets.QStyledItemDelegate):
 
 
 class TrainingPage(Page):
+    #: the list shows at most this many sessions (the newest); the date filter reaches any older one
+    session_limit = 200
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.courses: list[CourseView] = []
@@ -168,6 +175,8 @@ class TrainingPage(Page):
         self.dirty = False
         self.busy = 0  # background jobs in flight (tests wait for 0)
         self._roster_seq = 0  # only the newest roster read/write updates the table
+        self._sessions_seq = 0  # only the newest read of the session list fills it
+        self.sessions_total = 0  # sessions in the date range (the list shows the newest session_limit)
         self._draft_offered = False
 
         outer = QtWidgets.QVBoxLayout(self)
@@ -190,6 +199,19 @@ class TrainingPage(Page):
         top.addWidget(self.sessions_heading, 1)
         top.addWidget(self.new_button)
         left_layout.addLayout(top)
+        filters = QtWidgets.QHBoxLayout()
+        self.from_label, self.to_label = QtWidgets.QLabel(), QtWidgets.QLabel()
+        self.from_edit, self.to_edit = QtWidgets.QLineEdit(), QtWidgets.QLineEdit()
+        for w in (self.from_edit, self.to_edit):
+            w.setClearButtonEnabled(True)  # as wide as the date hint needs (fit_date_edit), no wider
+        for label, edit in ((self.from_label, self.from_edit), (self.to_label, self.to_edit)):
+            label.setBuddy(edit)
+            filters.addWidget(label)
+            filters.addWidget(edit)
+        filters.addStretch(1)
+        left_layout.addLayout(filters)
+        self.filter_error = error_label()
+        left_layout.addWidget(self.filter_error)
         self.session_model = SessionModel(self)
         self.session_view = QtWidgets.QTableView()
         self.session_view.setModel(self.session_model)
@@ -297,8 +319,17 @@ class TrainingPage(Page):
         self.course_text = QtWidgets.QTextBrowser()
         self.tabs.addTab(self.course_text, "")
 
+        self._filter_timer = QtCore.QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(300)
+        self._filter_timer.timeout.connect(self.reload_sessions)
+
         # --- signals ----------------------------------------------------------------------------------
         self.new_button.clicked.connect(self.new_item)
+        self.from_edit.textChanged.connect(self._filter_timer.start)
+        self.to_edit.textChanged.connect(self._filter_timer.start)
+        self.from_edit.returnPressed.connect(self.reload_sessions)
+        self.to_edit.returnPressed.connect(self.reload_sessions)
         self.save_button.clicked.connect(self.save)
         self.delete_button.clicked.connect(self.delete_session)
         self.place_edit.returnPressed.connect(self.save)
@@ -328,7 +359,6 @@ class TrainingPage(Page):
     def retranslate(self) -> None:
         self.tabs.setTabText(0, self.tr("Sessions"))
         self.tabs.setTabText(1, self.tr("Courses"))
-        self.sessions_heading.setText(self.tr("Training sessions"))
         self.new_button.setText(self.tr("New session"))
         self.new_button.setToolTip(self.tr("Ctrl+N"))
         self.course_label.setText(self.tr("&Course"))
@@ -341,6 +371,14 @@ class TrainingPage(Page):
         self.all_present_button.setText(self.tr("Mark everyone present"))
         self.remove_button.setText(self.tr("Remove from roster"))
         self.add_heading.setText(self.tr("Add a person to the roster:"))
+        self.from_label.setText(self.tr("From:"))
+        self.to_label.setText(self.tr("To:"))
+        for edit in (self.from_edit, self.to_edit):
+            edit.setPlaceholderText(self.tr("dd/mm/yyyy"))
+            fit_date_edit(edit)
+        if self.filter_error.isVisibleTo(self):
+            self.filter_error.setText(self._filter_error_text())
+        self._show_count()
         self.saved_label.clear()
         self._fill_villages()
         self._show_form_title()
@@ -349,6 +387,12 @@ class TrainingPage(Page):
         self._show_courses()
         self.session_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 4)
         self.roster_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 2)
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:
+        if event.type() == QtCore.QEvent.Type.FontChange:
+            for edit in (self.from_edit, self.to_edit):
+                fit_date_edit(edit)
+        super().changeEvent(event)
 
     def activate(self) -> None:
         self.refresh()
@@ -373,16 +417,65 @@ class TrainingPage(Page):
     def _end(self) -> None:
         self.busy -= 1
 
+    def _date_range(self) -> tuple[bool, date | None, date | None]:
+        """(valid, from, to) as typed in the date filters; an invalid date shows the hint under them."""
+        ok_from, since = parse_date_filter(self.from_edit)
+        ok_to, until = parse_date_filter(self.to_edit)
+        if not (ok_from and ok_to):
+            self.filter_error.setText(self._filter_error_text())
+            self.filter_error.show()
+            return False, None, None
+        self.filter_error.hide()
+        return True, since, until
+
+    def _filter_error_text(self) -> str:
+        return self.tr("Type dates as dd/mm/yyyy, e.g. 05/02/2026.")
+
+    def _sessions_reader(self) -> Callable[[], _SessionList] | None:
+        """A function (for a worker thread) reading the newest sessions in the date range and how many there
+        are in all; None if a date is bad. Each reader takes a new ``_sessions_seq``: an answer is shown only
+        while its number is still the newest (an older read that finishes last is dropped)."""
+        ok, since, until = self._date_range()
+        if not ok:
+            return None
+        training, limit = self.ctx.services.training, self.session_limit
+        self._sessions_seq += 1
+
+        def read() -> _SessionList:
+            sessions = training.sessions(since=since, until=until, limit=limit)
+            total = len(sessions) if len(sessions) < limit else training.count_sessions(since=since, until=until)
+            return sessions, total
+
+        return read
+
     def refresh(self) -> None:
         svc = self.ctx.services
+        read_sessions = self._sessions_reader()
+        seq = self._sessions_seq
         self._start()
 
-        def load() -> tuple[list[CourseView], list[VillageView], list[SessionView]]:
-            return svc.training.courses(), svc.villages.list_all(), svc.training.sessions()
+        def load() -> _Loaded:
+            sessions = read_sessions() if read_sessions is not None else None
+            return svc.training.courses(), svc.villages.list_all(), sessions
 
-        self.ctx.tasks.run(load, self._loaded, self._failed)
+        self.ctx.tasks.run(load, lambda result: self._loaded(seq, result), self._failed)
 
-    def _loaded(self, result: tuple[list[CourseView], list[VillageView], list[SessionView]]) -> None:
+    def reload_sessions(self) -> None:
+        """Read the session list again for the dates in the filters (only the list)."""
+        self._filter_timer.stop()
+        read_sessions = self._sessions_reader()
+        if read_sessions is None:
+            return
+        seq = self._sessions_seq
+        self._start()
+        self.ctx.tasks.run(read_sessions, lambda result: self._sessions_loaded(seq, result), self._failed)
+
+    def _sessions_loaded(self, seq: int, result: _SessionList) -> None:
+        self._end()
+        if seq == self._sessions_seq:  # else a newer filter's answer is on its way: this one is dropped
+            self._set_sessions(*result)
+
+    def _loaded(self, seq: int, result: _Loaded) -> None:
         self._end()
         courses, villages, sessions = result
         if [c.id for c in courses] != [c.id for c in self.courses]:
@@ -400,7 +493,8 @@ class TrainingPage(Page):
             self._show_courses()
         self.villages = villages
         self._fill_villages()
-        self._set_sessions(sessions)
+        if sessions is not None and seq == self._sessions_seq:
+            self._set_sessions(*sessions)
         if not self._draft_offered:
             self._draft_offered = True
             self.draft.offer()
@@ -409,7 +503,24 @@ class TrainingPage(Page):
         self._end()
         self.roster_error.setText(str(exc))
 
-    def _set_sessions(self, sessions: list[SessionView]) -> None:
+    def _show_count(self) -> None:
+        """The heading says when the list shows only the newest sessions of more (in the chosen dates)."""
+        shown, total = len(self.session_model.rows), self.sessions_total
+        if total > shown:
+            locale = self.locale()
+            numbers = {"shown": locale.toString(shown), "total": locale.toString(total)}
+            self.sessions_heading.setText(self.tr("Training sessions: the newest {shown} of {total}").format(**numbers))
+            self.sessions_heading.setToolTip(
+                self.tr(
+                    "Only the newest {shown} of {total} sessions are listed: choose dates to see older ones."
+                ).format(**numbers)
+            )
+        else:
+            self.sessions_heading.setText(self.tr("Training sessions"))
+            self.sessions_heading.setToolTip("")
+
+    def _set_sessions(self, sessions: list[SessionView], total: int) -> None:
+        self.sessions_total = total
         selected = self.current_id
         self.session_view.selectionModel().blockSignals(True)
         self.session_model.set_rows(sessions)
@@ -420,6 +531,7 @@ class TrainingPage(Page):
         self.session_view.resizeColumnsToContents()
         for column, widest in ((SessionModel.COURSE, 200), (SessionModel.PLACE, 160)):
             self.session_view.setColumnWidth(column, min(self.session_view.columnWidth(column), widest))
+        self._show_count()
 
     def _fill_villages(self) -> None:
         keep = self.village_combo.currentData()

@@ -117,6 +117,8 @@ class SubmissionService:
     def find(
         self, *, status: str | None = None, since: date | None = None, until: date | None = None, limit: int = 500
     ) -> list[SubmissionView]:
+        """The newest current submissions (corrections replace what they correct), optionally only those whose
+        current status is ``status``: the filter is applied in SQL before the limit, so none is ever missed."""
         where = ["s.deleted = 0", "NOT EXISTS (SELECT 1 FROM assisted_submission x WHERE x.supersedes_id = s.id)"]
         params: list[Any] = []
         if since:
@@ -125,63 +127,74 @@ class SubmissionService:
         if until:
             where.append("s.submitted_on <= ?")
             params.append(until.isoformat())
-        rows = self._query(" AND ".join(where), tuple(params), limit if status is None else limit * 4)
-        if status is not None:
-            rows = [r for r in rows if r.status == status][:limit]
-        return rows
+        return self._query(" AND ".join(where), tuple(params), limit, status=status)
 
-    def _query(self, where: str, params: tuple[Any, ...], limit: int) -> list[SubmissionView]:
+    def _query(
+        self, where: str, params: tuple[Any, ...], limit: int, *, status: str | None = None
+    ) -> list[SubmissionView]:
+        """The submissions matching ``where`` (on ``s``), newest first, each with its current status: the one
+        furthest along the lifecycle over the whole correction chain (never the latest clock).
+
+        Without a status filter only the newest ``limit`` rows get their status computed; with one, every
+        matching row does (in SQL), then the filter, then the limit."""
+        order = "ORDER BY s.submitted_on DESC, s.id DESC"
+        having_params: tuple[Any, ...]
+        if status is None:
+            pick = f"SELECT s.id FROM assisted_submission s WHERE {where} {order} LIMIT ?"
+            pick_params: tuple[Any, ...] = (*params, limit)
+            having, having_params = "", ()
+        else:
+            pick = f"SELECT s.id FROM assisted_submission s WHERE {where}"
+            pick_params = params
+            having, having_params = "WHERE cur.status = ?", (status,)
+        sql = (
+            "WITH RECURSIVE pick(id) AS (" + pick + "),"
+            " chain(head, id) AS (SELECT id, id FROM pick UNION SELECT c.head, a.supersedes_id FROM chain c"
+            " JOIN assisted_submission a ON a.id = c.id WHERE a.supersedes_id IS NOT NULL),"
+            f" cur(id, status) AS (SELECT c.head, {_STATUS_OF_KEY.format(key=f'max({_KEY_OF_STATUS})')}"
+            " FROM chain c LEFT JOIN submission_status st ON st.submission_id = c.id AND st.deleted = 0"
+            " GROUP BY c.head)"
+            " SELECT s.*, p.full_name, pr.name AS procedure_name, cur.status AS current_status"
+            " FROM cur JOIN assisted_submission s ON s.id = cur.id"
+            " JOIN person p ON p.id = s.person_id JOIN procedure pr ON pr.id = s.procedure_id"
+            f" {having} {order} LIMIT ?"
+        )
         with self.ctx.db.reader() as conn:
-            rows = (
-                conn.exec_driver_sql(
-                    "SELECT s.*, p.full_name, pr.name AS procedure_name FROM assisted_submission s"
-                    " JOIN person p ON p.id = s.person_id JOIN procedure pr ON pr.id = s.procedure_id"
-                    f" WHERE {where} ORDER BY s.submitted_on DESC, s.id DESC LIMIT ?",
-                    (*params, limit),
-                )
-                .mappings()
-                .all()
+            rows = conn.exec_driver_sql(sql, (*pick_params, *having_params, limit)).mappings().all()
+        return [
+            SubmissionView(
+                r["id"],
+                r["procedure_id"],
+                r["procedure_name"],
+                r["person_id"],
+                r["full_name"],
+                r["portal"],
+                r["dossier_code"],
+                bool(r["full_online"]),
+                None if r["fee_paid_online"] is None else bool(r["fee_paid_online"]),
+                r["minutes_spent"],
+                date.fromisoformat(r["submitted_on"]),
+                r["current_status"],
+                r["notes"],
+                r["supersedes_id"],
             )
-            out = []
-            for r in rows:
-                # the current status: the furthest along the lifecycle (never the latest clock)
-                chain = [r["id"]]
-                prev = r["supersedes_id"]
-                while prev:
-                    chain.append(prev)
-                    nxt = conn.exec_driver_sql(
-                        "SELECT supersedes_id FROM assisted_submission WHERE id = ?", (prev,)
-                    ).first()
-                    prev = nxt[0] if nxt else None
-                marks = ",".join("?" * len(chain))
-                statuses = [
-                    s[0]
-                    for s in conn.exec_driver_sql(
-                        f"SELECT status FROM submission_status WHERE submission_id IN ({marks}) AND deleted = 0",
-                        tuple(chain),
-                    )
-                ]
-                current = max(
-                    statuses,
-                    key=lambda s: SUBMISSION_STATUS_RANK[SubmissionStatus(s)],
-                    default=SubmissionStatus.PREPARED.value,
-                )
-                out.append(
-                    SubmissionView(
-                        r["id"],
-                        r["procedure_id"],
-                        r["procedure_name"],
-                        r["person_id"],
-                        r["full_name"],
-                        r["portal"],
-                        r["dossier_code"],
-                        bool(r["full_online"]),
-                        None if r["fee_paid_online"] is None else bool(r["fee_paid_online"]),
-                        r["minutes_spent"],
-                        date.fromisoformat(r["submitted_on"]),
-                        current,
-                        r["notes"],
-                        r["supersedes_id"],
-                    )
-                )
-        return out
+            for r in rows
+        ]
+
+
+def _status_keys() -> dict[str, int]:
+    """Each status's sort key: its lifecycle rank first; statuses of the same rank (completed / rejected) are
+    ordered as ``SubmissionStatus`` lists them, so the current status is always the same one."""
+    order = list(SubmissionStatus)
+    return {s.value: SUBMISSION_STATUS_RANK[s] * len(order) + order.index(s) for s in order}
+
+
+_KEYS = _status_keys()
+#: SQL: the key of ``st.status`` (NULL when there is no status row)
+_KEY_OF_STATUS = "CASE st.status " + " ".join(f"WHEN '{s}' THEN {k}" for s, k in _KEYS.items()) + " END"
+#: SQL: the status of the key ``{key}`` (no status row at all: prepared)
+_STATUS_OF_KEY = (
+    "CASE {key} "
+    + " ".join(f"WHEN {k} THEN '{s}'" for s, k in _KEYS.items())
+    + f" ELSE '{SubmissionStatus.PREPARED.value}' END"
+)

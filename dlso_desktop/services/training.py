@@ -108,17 +108,26 @@ class TrainingService:
             raise not_found("session_id", "buổi học", "Training session")
         return row
 
-    def sessions(self, *, since: date | None = None, limit: int = 200) -> list[SessionView]:
+    def sessions(self, *, since: date | None = None, until: date | None = None, limit: int = 200) -> list[SessionView]:
+        """The newest ``limit`` sessions dated ``since`` .. ``until`` (both included, either optional)."""
+        where, params = _session_range(since, until)
         with self.ctx.db.reader() as conn:
             ids = [
                 r[0]
                 for r in conn.exec_driver_sql(
-                    "SELECT id FROM training_session WHERE deleted = 0 AND session_date >= ?"
-                    " ORDER BY session_date DESC LIMIT ?",
-                    ((since or date.min).isoformat(), limit),
+                    f"SELECT id FROM training_session WHERE {where} ORDER BY session_date DESC, id DESC LIMIT ?",
+                    (*params, limit),
                 )
             ]
         return [self.get_session(i) for i in ids]
+
+    def count_sessions(self, *, since: date | None = None, until: date | None = None) -> int:
+        """How many sessions are dated ``since`` .. ``until`` (so a list of the newest can say it is cut)."""
+        where, params = _session_range(since, until)
+        with self.ctx.db.reader() as conn:
+            return int(
+                conn.exec_driver_sql(f"SELECT count(*) FROM training_session WHERE {where}", params).scalar() or 0
+            )
 
     def get_session(self, session_id: str) -> SessionView:
         with self.ctx.db.reader() as conn:
@@ -202,6 +211,17 @@ class TrainingService:
                 uow.delete("attendance", row)
             uow.commit()
         return self.roster(session_id)
+
+
+def _session_range(since: date | None, until: date | None) -> tuple[str, tuple[str, ...]]:
+    where, params = ["deleted = 0"], []
+    if since is not None:
+        where.append("session_date >= ?")
+        params.append(since.isoformat())
+    if until is not None:
+        where.append("session_date <= ?")
+        params.append(until.isoformat())
+    return " AND ".join(where), tuple(params)
 
 
 def _current_attendance(conn: Any, session_id: str) -> list[AttendanceView]:
