@@ -136,7 +136,7 @@ class SyncEngine:
         db: Database,
         transport: Transport,
         *,
-        batch_size: int = 500,
+        batch_size: int = P.MAX_PUSH_OPS,
         page_size: int = 2000,
         progress: Progress | None = None,
     ) -> None:
@@ -197,25 +197,38 @@ class SyncEngine:
             self.progress("push", done, max(total, done))
 
     def pull(self, result: RoundResult) -> None:
+        """Pages in order; the next page is fetched while the current one is applied (network and server time
+        overlap the laptop's writes). Each page is applied with its cursor in one transaction."""
+        from concurrent.futures import Future, ThreadPoolExecutor
+
         cursor = int(local.get_meta(self.db, local.CURSOR) or "0")
         self.progress("pull", 0, 0)
-        while True:
-            page = parse_page(self.transport.get(f"{P.PREFIX}/pull", {"cursor": cursor, "limit": self.page_size}))
-            if page.reset_required:
-                if result.reset:
-                    raise RuntimeError("the server asked for a reset twice in one round")
-                result.reset = True
-                result.notes.append(f"server asked for a full pull (cursor {cursor} is not valid there)")
-                local.reset_cursor(self.db, purge_unseen=page.reset_reason == "pruned")
-                cursor = 0
-                continue
-            outcome = local.apply_page(self.db, page.changes, page.cursor)
-            result.pulled += outcome.applied
-            result.kept_local += outcome.kept_local
-            cursor = page.cursor
-            self.progress("pull", result.pulled, 0)
-            if not page.more:
-                break
+
+        def fetch(after: int) -> Page:
+            return parse_page(self.transport.get(f"{P.PREFIX}/pull", {"cursor": after, "limit": self.page_size}))
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dlso-pull") as pool:
+            pending: Future[Page] = pool.submit(fetch, cursor)
+            while True:
+                page = pending.result()
+                if page.reset_required:
+                    if result.reset:
+                        raise RuntimeError("the server asked for a reset twice in one round")
+                    result.reset = True
+                    result.notes.append(f"server asked for a full pull (cursor {cursor} is not valid there)")
+                    local.reset_cursor(self.db, purge_unseen=page.reset_reason == "pruned")
+                    cursor = 0
+                    pending = pool.submit(fetch, 0)
+                    continue
+                following = pool.submit(fetch, page.cursor) if page.more else None
+                outcome = local.apply_page(self.db, page.changes, page.cursor)
+                result.pulled += outcome.applied
+                result.kept_local += outcome.kept_local
+                cursor = page.cursor
+                self.progress("pull", result.pulled, 0)
+                if following is None:
+                    break
+                pending = following
         if local.get_meta(self.db, local.RESET_PENDING):
             removed = local.finish_reset(self.db)
             if removed:

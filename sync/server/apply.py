@@ -518,13 +518,15 @@ def public_data(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
-def serve_pull(conn: Connection, device: DeviceInfo, cursor: int, limit: int, now: str) -> bytes:
+def serve_pull(conn: Connection, device: DeviceInfo, cursor: int, limit: int, now: str) -> tuple[bytes, int, int]:
     """One page of the commune's records above ``cursor``, up to the safe high-water mark, as the JSON of a
     :class:`sync.protocol.PullResponse`.
 
     Records are stored as JSON text and sent as they are (no decoding and re-encoding per record: a first
     sync moves hundreds of thousands of them). Their ``data`` may hold keys starting with ``_`` (the
-    server's per-field provenance); laptops ignore those.
+    server's per-field provenance); laptops ignore those. Reads only: returns (body, the cursor it serves,
+    the device's ``pulled_to``); the caller records a higher served cursor with :func:`record_served` before
+    the answer is sent.
     """
     limit = max(1, min(limit, MAX_PULL_LIMIT))
     row = conn.execute(
@@ -540,7 +542,7 @@ def serve_pull(conn: Connection, device: DeviceInfo, cursor: int, limit: int, no
         reason = "pruned"
     if reason is not None:
         reset = PullResponse(changes=[], cursor=0, more=True, reset_required=True, reset_reason=reason, server_time=now)
-        return reset.model_dump_json().encode()
+        return reset.model_dump_json().encode(), 0, pulled_to
     rows = conn.execute(
         select(_REC.c.table_name, _REC.c.row_id, _REC.c.version, _REC.c.deleted, _REC.c.data)
         .where(and_(_REC.c.commune_code == device.commune_code, _REC.c.version > cursor, _REC.c.version <= high))
@@ -551,15 +553,22 @@ def serve_pull(conn: Connection, device: DeviceInfo, cursor: int, limit: int, no
         next_cursor, more = int(rows[-1][2]), True
     else:
         next_cursor, more = high, False
-    if next_cursor > pulled_to:
-        conn.execute(_DEV.update().where(_DEV.c.id == device.id).values(pulled_to=next_cursor, last_seen_at=now))
     # table names and row ids are checked identifiers/UUIDs (no quoting needed); data is stored JSON
     parts = [
         f'{{"table":"{t}","row_id":"{r}","version":{int(v)},"deleted":{"true" if d else "false"},"data":{data}}}'
         for t, r, v, d, data in rows
     ]
     head = f'{{"cursor":{next_cursor},"more":{"true" if more else "false"},"reset_required":false,'
-    return (head + f'"server_time":"{now}","changes":[' + ",".join(parts) + "]}").encode()
+    return (head + f'"server_time":"{now}","changes":[' + ",".join(parts) + "]}").encode(), next_cursor, pulled_to
+
+
+def record_served(conn: Connection, device: DeviceInfo, cursor: int, now: str) -> None:
+    """Remember the highest cursor served to the device (never lowered)."""
+    conn.execute(
+        _DEV.update()
+        .where(and_(_DEV.c.id == device.id, _DEV.c.pulled_to < cursor))
+        .values(pulled_to=cursor, last_seen_at=now)
+    )
 
 
 def last_op_id(conn: Connection, device_id: str) -> int:

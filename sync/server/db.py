@@ -1,6 +1,8 @@
 """The server's database: an SQLite file by default, PostgreSQL (psycopg 3) in production; Alembic migrations."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +35,17 @@ def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    # every server transaction may write (a pull records what it served): take the write lock up front
-    # instead of failing to upgrade a read lock under concurrency
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # a transaction that writes takes the write lock up front instead of failing to upgrade a read lock under
+    # concurrency; read-only ones (``read_only(engine)``) read their WAL snapshot beside the writer
+    mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+@contextmanager
+def read_only(engine: Engine) -> Iterator[Connection]:
+    """A transaction that only reads (SQLite: no write lock, so reads never queue behind pushes)."""
+    with engine.connect().execution_options(sqlite_begin="DEFERRED") as conn, conn.begin():
+        yield conn
 
 
 def make_engine(url: str) -> Engine:
