@@ -432,6 +432,13 @@ class OutboxOp(SQLModel, table=True):
         Index(
             "ix_outbox_pending", "op_id", sqlite_where=text("status IS NULL"), postgresql_where=text("status IS NULL")
         ),
+        # the refused ops the Sync page lists and the status bar counts, without scanning every acknowledged op
+        Index(
+            "ix_outbox_rejected",
+            "op_id",
+            sqlite_where=text("status = 'rejected'"),
+            postgresql_where=text("status = 'rejected'"),
+        ),
         {"sqlite_autoincrement": True},
     )
 

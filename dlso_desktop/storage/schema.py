@@ -6,6 +6,6 @@ newer app is never touched. ``SCHEMA_VERSION`` is the position of the head revis
 outbox op so the server knows which shape a change was made in.
 """
 
-REVISIONS: tuple[str, ...] = ("0001_initial", "0002_drafts", "0003_sync_conflicts")
+REVISIONS: tuple[str, ...] = ("0001_initial", "0002_drafts", "0003_sync_conflicts", "0004_outbox_rejected_index")
 HEAD: str = REVISIONS[-1]
 SCHEMA_VERSION: int = len(REVISIONS)
