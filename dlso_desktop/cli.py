@@ -26,18 +26,24 @@ class BadInput(Exception):
         self.vi, self.en = vi, en
 
 
-def _english() -> bool:
+def english() -> bool:
+    """Command-line messages in English (``DLSO_LANG=en``); Vietnamese otherwise. Shared with ``dlso-server``."""
     return os.environ.get("DLSO_LANG", "").lower().startswith("en")
 
 
-def _msg(vi: str, en: str) -> str:
-    return en if _english() else vi
+def msg(vi: str, en: str) -> str:
+    return en if english() else vi
 
 
-class _Parser(argparse.ArgumentParser):
+class BadArgumentsParser(argparse.ArgumentParser):
+    """Bad arguments: one line saying why (in the user's language), exit code 2. Shared with ``dlso-server``."""
+
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"dlso: {_msg('tham số không hợp lệ', 'bad arguments')}: {message}\n")
+        sys.stderr.write(f"{self.prog.split()[0]}: {msg('tham số không hợp lệ', 'bad arguments')}: {message}\n")
         raise SystemExit(EXIT_BAD_INPUT)
+
+
+_english, _msg, _Parser = english, msg, BadArgumentsParser
 
 
 def _positive(text: str) -> int:

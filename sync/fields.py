@@ -20,15 +20,7 @@ from dlso_desktop import models
 from dlso_desktop.storage import uow
 
 #: Row metadata that travels with every record (set by the server from the op, never by the op's changes).
-META_FIELDS: tuple[str, ...] = (
-    "commune_code",
-    "created_at",
-    "created_by",
-    "created_device",
-    "updated_at",
-    "updated_by",
-    "updated_device",
-)
+META_FIELDS: tuple[str, ...] = tuple(sorted(models.ROW_META_FIELDS - {"id", "version"}))
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,6 @@ unreachable database). Messages are Vietnamese; ``DLSO_LANG=en`` switches them t
 
 import argparse
 import json
-import os
 import signal
 import struct
 import sys
@@ -28,13 +27,13 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import NoReturn
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from dlso_desktop import admin_units
+from dlso_desktop.cli import BadArgumentsParser, msg
 from dlso_desktop.validation import ValidationError
 from sync.protocol import TOMBSTONE_RETENTION_DAYS
 
@@ -53,18 +52,8 @@ def _say(text: str) -> None:
     sys.stdout.flush()
 
 
-def _english() -> bool:
-    return os.environ.get("DLSO_LANG", "").lower().startswith("en")
-
-
-def _msg(vi: str, en: str) -> str:
-    return en if _english() else vi
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"{PROG}: {_msg('tham số không hợp lệ', 'bad arguments')}: {message}\n")
-        raise SystemExit(EXIT_BAD_INPUT)
+_msg = msg
+_Parser = BadArgumentsParser
 
 
 def _port(text: str) -> int:
