@@ -86,7 +86,13 @@ class HouseholdsPage(Page):
         self.search_box.setClearButtonEnabled(True)
         bar.addWidget(self.search_box, 3)
         self.village_combo = QtWidgets.QComboBox()
-        self.village_combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # a width that does not follow the data: a long village name must not push the filter bar off a
+        # 1366x768 screen (a long name is shortened with "…"; the chosen one has a tooltip with all of it)
+        self.village_combo.setSizeAdjustPolicy(
+            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.village_combo.setMinimumContentsLength(18)
+        self.village_combo.currentTextChanged.connect(self.village_combo.setToolTip)
         bar.addWidget(self.village_combo, 1)
         self.not_visited = QtWidgets.QCheckBox()
         bar.addWidget(self.not_visited)
