@@ -43,7 +43,7 @@ class BadArgumentsParser(argparse.ArgumentParser):
         raise SystemExit(EXIT_BAD_INPUT)
 
 
-_english, _msg, _Parser = english, msg, BadArgumentsParser
+_msg, _Parser = msg, BadArgumentsParser
 
 
 def _positive(text: str) -> int:

@@ -207,17 +207,3 @@ class ErrorResponse(_Msg):
     error: str
     message_vi: str
     message_en: str
-
-
-ErrorCode = Literal[
-    "unauthorized",
-    "revoked",
-    "bad_code",
-    "code_used",
-    "code_expired",
-    "wrong_commune",
-    "device_exists",
-    "too_large",
-    "bad_request",
-    "rate_limited",
-]

@@ -7,7 +7,6 @@ comes from the token's device, never from the request. Request bodies may be gzi
 sent.
 """
 
-import gzip
 import logging
 import zlib
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -257,10 +256,6 @@ def create_app(engine: Engine) -> FastAPI:
         )
 
     return app
-
-
-def gzip_body(data: bytes) -> bytes:
-    return gzip.compress(data, compresslevel=5)
 
 
 def app_from_env() -> FastAPI:

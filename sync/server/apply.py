@@ -514,10 +514,6 @@ def _write_records(batch: _Batch) -> None:
 # Pull
 
 
-def public_data(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if not k.startswith("_")}
-
-
 def serve_pull(conn: Connection, device: DeviceInfo, cursor: int, limit: int, now: str) -> tuple[bytes, int, int]:
     """One page of the commune's records above ``cursor``, up to the safe high-water mark, as the JSON of a
     :class:`sync.protocol.PullResponse`.
@@ -593,13 +589,6 @@ def commune_digests(conn: Connection, commune_code: int) -> dict[str, tuple[int,
         if t in per_table:
             per_table[t].append((r, json.loads(data)))
     return {t: F.table_digest(t, rows_) for t, rows_ in per_table.items()}
-
-
-def count_records(conn: Connection) -> dict[str, int]:
-    return {
-        str(t): int(n)
-        for t, n in conn.execute(select(_REC.c.table_name, func.count()).group_by(_REC.c.table_name)).all()
-    }
 
 
 def prune_tombstones(conn: Connection, older_than: str) -> dict[int, int]:
