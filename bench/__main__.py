@@ -2,9 +2,16 @@
 
 import sys
 
-from bench import big_db, sync_bench, ui_bench, write_path
+from bench import big_db, cert_bench, cert_pdf_bench, sync_bench, ui_bench, write_path
 
-BENCHES = {"write_path": write_path.run, "big_db": big_db.run, "ui": ui_bench.run, "sync": sync_bench.run}
+BENCHES = {
+    "write_path": write_path.run,
+    "big_db": big_db.run,
+    "ui": ui_bench.run,
+    "sync": sync_bench.run,
+    "certificates": cert_bench.run,
+    "cert_pdf": cert_pdf_bench.run,
+}
 
 names = sys.argv[1:] or list(BENCHES)
 for name in names:
