@@ -51,6 +51,8 @@ BENCH_DIR = ROOT / "bench-data"
 #: bump when the cached server database must be rebuilt (demo data, server schema or the op format changed)
 DATA_VERSION = "sync-v1"
 COMMUNE = 24133  # Phường Buôn Ma Thuột
+#: uvicorn worker processes of the PostgreSQL server (``$DLSO_BENCH_PG_WORKERS`` overrides)
+PG_WORKERS = int(os.environ.get("DLSO_BENCH_PG_WORKERS", "2"))
 SEED = 2026
 
 
@@ -74,6 +76,20 @@ def scale_from_env() -> Scale:
     return TINY if os.environ.get("DLSO_BENCH_SYNC_SCALE", "").lower() == "tiny" else FULL
 
 
+#: the parts of the run, all by default; ``DLSO_BENCH_SYNC_ONLY=sqlite,postgresql`` runs only those (to iterate:
+#: ``first`` is the first sync with the push of 10,000 changes, ``sqlite`` and ``postgresql`` the 50 laptops)
+PARTS = ("first", "sqlite", "postgresql")
+
+
+def parts_from_env() -> set[str]:
+    text = os.environ.get("DLSO_BENCH_SYNC_ONLY", "").strip()
+    chosen = {p.strip() for p in text.split(",") if p.strip()} if text else set(PARTS)
+    unknown = chosen - set(PARTS)
+    if unknown:
+        raise SystemExit(f"DLSO_BENCH_SYNC_ONLY: unknown part(s) {sorted(unknown)}; choose from {PARTS}")
+    return chosen
+
+
 def note(message: str) -> None:
     sys.stderr.write(f"[sync bench] {message}\n")
     sys.stderr.flush()
@@ -87,7 +103,7 @@ class _TimingMiddleware:
     """Server-side time of each request: from the ASGI call to the last byte of the answer handed to uvicorn
     (waiting for the worker thread, database locks, the work, serialisation and gzip included)."""
 
-    def __init__(self, app: Any, sink: list[tuple[str, float, int]]) -> None:
+    def __init__(self, app: Any, sink: list[tuple[str, float, int]] | _FileSink) -> None:
         self.app = app
         self.sink = sink
 
@@ -110,19 +126,52 @@ class _TimingMiddleware:
             self.sink.append((str(scope["path"]).rsplit("/", 1)[-1], time.perf_counter() - t0, status))
 
 
+class _FileSink:
+    """The server-side times of a server with several worker processes: each worker appends its own to a file
+    in a folder shared by all of them (``$DLSO_BENCH_TIMINGS_DIR``); ``take`` gathers and forgets all of them."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def append(self, item: tuple[str, float, int]) -> None:
+        with open(self.folder / f"{os.getpid()}.tsv", "a", encoding="utf-8") as f:
+            f.write(f"{item[0]}\t{item[1]!r}\t{item[2]}\n")
+
+    def take(self) -> list[tuple[str, float, int]]:
+        out: list[tuple[str, float, int]] = []
+        for path in sorted(self.folder.glob("*.tsv")):
+            taken = path.with_name(f"{path.name}.{os.getpid()}-{time.monotonic_ns()}.taken")
+            try:
+                path.rename(taken)  # a worker's next request starts a new file
+            except FileNotFoundError:
+                continue
+            for line in taken.read_text(encoding="utf-8").splitlines():
+                name, seconds, status = line.split("\t")
+                out.append((name, float(seconds), int(status)))
+            taken.unlink()
+        return out
+
+
 def bench_app() -> Any:
     """``uvicorn --factory bench.sync_bench:bench_app``: ``sync.server.app.app_from_env`` plus the timing
-    middleware and ``GET /bench/timings`` (returns and forgets the server-side times recorded so far)."""
+    middleware and ``GET /bench/timings`` (returns and forgets the server-side times recorded so far, by every
+    worker process when ``$DLSO_BENCH_TIMINGS_DIR`` names the folder they share)."""
     from sync.server.app import app_from_env
 
     app = app_from_env()
-    sink: list[tuple[str, float, int]] = []
+    folder = os.environ.get("DLSO_BENCH_TIMINGS_DIR")
+    memory: list[tuple[str, float, int]] = []
+    files = _FileSink(Path(folder)) if folder else None
 
     @app.get("/bench/timings", include_in_schema=False)
     def timings() -> dict[str, dict[str, list[float]]]:
         """{"times": {endpoint: [seconds]}, "errors": {endpoint: [seconds of the 5xx answers]}}"""
-        taken = sink[:]
-        del sink[: len(taken)]
+        if files is not None:
+            taken = files.take()
+        else:
+            taken = memory[:]
+            del memory[: len(taken)]
         out: dict[str, dict[str, list[float]]] = {"times": {}, "errors": {}}
         for path, seconds, status in taken:
             out["times"].setdefault(path, []).append(seconds)
@@ -130,7 +179,7 @@ def bench_app() -> Any:
                 out["errors"].setdefault(path, []).append(seconds)
         return out
 
-    app.add_middleware(_TimingMiddleware, sink=sink)
+    app.add_middleware(_TimingMiddleware, sink=memory if files is None else files)
     return app
 
 
@@ -141,10 +190,13 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """``uvicorn --factory bench.sync_bench:bench_app`` on 127.0.0.1 and a free port, one worker."""
+    """``uvicorn --factory bench.sync_bench:bench_app`` on 127.0.0.1 and a free port, ``workers`` processes."""
 
-    def __init__(self, database_url: str, log_path: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, database_url: str, log_path: Path, env: dict[str, str] | None = None, *, workers: int = 1
+    ) -> None:
         self.database_url = database_url
+        self.workers = workers
         self.env = env or {}
         self.log_path = log_path
         self.port = free_port()
@@ -160,10 +212,12 @@ class ServerProcess:
     def spawn(self) -> ServerProcess:
         """Start the process without waiting (it takes seconds to import; do something useful meanwhile)."""
         env = {**os.environ, **self.env, "DLSO_SERVER_DATABASE_URL": self.database_url}
+        if self.workers > 1:
+            env["DLSO_BENCH_TIMINGS_DIR"] = str(self.log_path.with_name(f"timings-{self.port}"))
         cmd = [
             sys.executable, "-m", "uvicorn", "--factory", "bench.sync_bench:bench_app",
             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning", "--no-access-log",
-            "--timeout-graceful-shutdown", "3",
+            "--timeout-graceful-shutdown", "3", "--workers", str(self.workers),
         ]  # fmt: skip
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -245,6 +299,14 @@ class TimedTransport:
         t0 = time.perf_counter()
         try:
             result: dict[str, Any] = self.inner.post(path, body)
+            return result
+        finally:
+            self.sink.append((path.rsplit("/", 1)[-1], time.perf_counter() - t0))
+
+    def download(self, path: str, params: dict[str, Any], dest: Path, progress: Any = None) -> dict[str, str]:
+        t0 = time.perf_counter()
+        try:
+            result: dict[str, str] = self.inner.download(path, params, dest, progress)
             return result
         finally:
             self.sink.append((path.rsplit("/", 1)[-1], time.perf_counter() - t0))
@@ -528,6 +590,34 @@ def first_sync_baseline(data: CommuneData, tmp: Path) -> tuple[float, int]:
     return raw_insert(rows, tmp / "baseline.sqlite"), sum(len(r) for _, _, r in rows)
 
 
+def build_snapshot(database_url: str, folder: Path, baseline: tuple[float, int]) -> None:
+    """The commune snapshot the first sync takes, built from nothing (the server refreshes it incrementally
+    later: this is the most it costs). Its own figure; no goal."""
+    from sync.server import snapshot
+    from sync.server.db import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        t, info = timed(lambda: snapshot.build(engine, folder, COMMUNE, full=True))
+    finally:
+        engine.dispose()
+    assert info is not None
+    t_base, rows = baseline
+    emit(
+        "snapshot_build_commune",
+        t,
+        "s",
+        t_base,
+        "executemany of the same rows into a fresh laptop database (one transaction)",
+        note="built by the server ahead of time (nightly, or in the background after changes), from nothing here;"
+        " no goal",
+        rows=rows,
+        cursor=info.cursor,
+        db_mb=round(info.size / 1e6, 1),
+        gz_mb=round(info.gz_size / 1e6, 1),
+    )
+
+
 def run_first_sync_and_push(
     scale: Scale, data: CommuneData, srv: ServerProcess, tmp: Path, baseline: tuple[float, int]
 ) -> None:
@@ -537,42 +627,73 @@ def run_first_sync_and_push(
     from sync.engine import RoundResult, SyncEngine
 
     t_base, n_rows = baseline
-    (code,) = enrollment_codes(srv.database_url, [COMMUNE])
-    laptop = create_database(tmp / "laptop.sqlite", COMMUNE)
-    user = _add_user(laptop, "Tình nguyện viên")  # the first run creates the first local user (one op)
-    sync_engine.enroll(laptop, srv.url, code)
-    srv.timings()  # forget enrollment
-    client: list[tuple[str, float]] = []
-    http = sync_engine.transport_for(laptop)
-    engine = SyncEngine(laptop, TimedTransport(http, client))
-    t_sync, result = timed(engine.run_round)
-    server_side = srv.timings()
-    got = synced_counts(tmp / "laptop.sqlite")
-    want = data.manifest["rows"]
-    want = {**want, "app_user": want["app_user"] + 1}  # this laptop's own user
-    emit(
-        "first_sync_commune",
-        t_sync,
-        "s",
-        t_base,
-        "executemany of the same rows into a fresh laptop database (one transaction)",
-        goal="<= 20 s",
-        met=t_sync <= 20,
-        households=want.get("household"),
-        persons=want.get("person"),
-        visits=want.get("visit"),
-        rows=n_rows,
-        pulled=result.pulled,
-        complete=got == want,
-        pull_requests=len([1 for p, _ in client if p == "pull"]),
-        server_pull_s=round(sum(server_side.get("pull", [])), 3),
-        client_pull_s=round(sum(t for p, t in client if p == "pull"), 3),
-        rows_per_s=round(n_rows / t_sync),
-        server="uvicorn subprocess, SQLite, 127.0.0.1",
-        server_5xx=dict(srv.errors),
-    )
-    if got != want:
-        note(f"first sync incomplete: laptop {got} server-side source {want}")
+    laptop = user = http = None
+    for n, (name, snapshots) in enumerate(
+        (("first_sync_commune", True), ("first_sync_commune_record_by_record", False)), start=1
+    ):
+        # the commune's rows, and the users of the laptops enrolled here (their own, and the one before)
+        want = {**data.manifest["rows"], "app_user": data.manifest["rows"]["app_user"] + n}
+        (code,) = enrollment_codes(srv.database_url, [COMMUNE])
+        path = tmp / f"laptop-{'snapshot' if snapshots else 'records'}.sqlite"
+        lap = create_database(path, COMMUNE)
+        lap_user = _add_user(lap, "Tình nguyện viên")  # the first run creates the first local user (one op)
+        sync_engine.enroll(lap, srv.url, code)
+        srv.timings()  # forget enrollment
+        client: list[tuple[str, float]] = []
+        lap_http = sync_engine.transport_for(lap)
+        phases: dict[str, float] = {}
+
+        def first_seen(phase: str, _done: int, _total: int, phases: dict[str, float] = phases) -> None:
+            phases.setdefault(phase, time.perf_counter())
+
+        engine = SyncEngine(lap, TimedTransport(lap_http, client), snapshots=snapshots, progress=first_seen)
+        t_start = time.perf_counter()
+        t_sync, result = timed(engine.run_round)
+        server_side = srv.timings()
+        got = synced_counts(path)
+        extra: dict[str, Any] = {}
+        if snapshots:
+            extra = {
+                "goal": "<= 20 s",
+                "met": t_sync <= 20,
+                "snapshot": result.snapshot,
+                "snapshot_download_and_adopt_s": round(
+                    phases.get("pull", t_start) - phases.get("snapshot", t_start), 3
+                ),
+                "pull_after_snapshot_s": round(t_start + t_sync - phases.get("pull", t_start), 3),
+                "notes": result.notes,
+            }
+        else:
+            extra = {"note": "the fallback when the server has no snapshot for the laptop (no goal)"}
+        emit(
+            name,
+            t_sync,
+            "s",
+            t_base,
+            "executemany of the same rows into a fresh laptop database (one transaction)",
+            **extra,
+            households=want.get("household"),
+            persons=want.get("person"),
+            visits=want.get("visit"),
+            rows=n_rows,
+            pulled=result.pulled,
+            complete=got == want,
+            pull_requests=len([1 for p, _ in client if p == "pull"]),
+            server_pull_s=round(sum(server_side.get("pull", [])), 3),
+            server_snapshot_s=round(sum(server_side.get("snapshot", [])), 3),
+            client_pull_s=round(sum(t for p, t in client if p == "pull"), 3),
+            rows_per_s=round(n_rows / t_sync),
+            server="uvicorn subprocess, SQLite, 127.0.0.1",
+            server_5xx=dict(srv.errors),
+        )
+        if got != want:
+            note(f"{name}: incomplete: laptop {got} server-side source {want}")
+        if snapshots:
+            laptop, user, http = lap, lap_user, lap_http
+        else:
+            lap_http.close()
+            lap.close()
+    assert laptop is not None and user is not None and http is not None
 
     # Figure 2: 10,000 offline changes on this synced laptop, made through the services, then pushed
     rng = random.Random(7)
@@ -822,6 +943,7 @@ def run(scale: Scale | None = None, *, bench_dir: Path | None = None) -> None:
     """Every sync figure; ``scale`` defaults to $DLSO_BENCH_SYNC_SCALE (``tiny``) or the full sizes."""
     global BENCH_DIR
     scale = scale or scale_from_env()
+    parts = parts_from_env()
     if bench_dir is not None:
         BENCH_DIR = bench_dir
     t0 = time.perf_counter()
@@ -833,26 +955,31 @@ def run(scale: Scale | None = None, *, bench_dir: Path | None = None) -> None:
         t0 = time.perf_counter()
         server_db = tmp / "server.sqlite"  # a copy of the cached server database holding the commune
         shutil.copyfile(data.server_db, server_db)
+        if "first" in parts:
+            baseline = first_sync_baseline(data, tmp)
+            build_snapshot(f"sqlite:///{server_db}", tmp / "snapshots", baseline)
         srv = ServerProcess(f"sqlite:///{server_db}", tmp / "server-sqlite.log").spawn()
         try:
-            baseline = first_sync_baseline(data, tmp)  # while the server starts
             srv.wait_ready()
-            note(f"baseline done and server started in {time.perf_counter() - t0:.1f} s")
-            t0 = time.perf_counter()
-            run_first_sync_and_push(scale, data, srv, tmp, baseline)
-            note(f"first sync and push figures in {time.perf_counter() - t0:.1f} s")
-            t0 = time.perf_counter()
-            run_many_laptops(scale, "sqlite", srv, tmp)
-            note(f"many laptops on SQLite in {time.perf_counter() - t0:.1f} s")
+            note(f"server started in {time.perf_counter() - t0:.1f} s")
+            if "first" in parts:
+                t0 = time.perf_counter()
+                run_first_sync_and_push(scale, data, srv, tmp, baseline)
+                note(f"first sync and push figures in {time.perf_counter() - t0:.1f} s")
+            if "sqlite" in parts:
+                t0 = time.perf_counter()
+                run_many_laptops(scale, "sqlite", srv, tmp)
+                note(f"many laptops on SQLite in {time.perf_counter() - t0:.1f} s")
         finally:
             srv.stop()
-        if scale.postgresql:
+        if scale.postgresql and "postgresql" in parts:
             t0 = time.perf_counter()
             with postgresql() as (url, why):
                 if url is None:
                     emit_skipped(f"laptops_{scale.laptops}_postgresql", why)
                 else:
-                    with ServerProcess(url, tmp / "server-postgresql.log") as srv:
+                    snapshots = {"DLSO_SERVER_SNAPSHOT_DIR": str(tmp / "snapshots-postgresql")}
+                    with ServerProcess(url, tmp / "server-postgresql.log", snapshots, workers=PG_WORKERS) as srv:
                         t1 = time.perf_counter()
                         n = copy_commune_to_postgresql(data.server_db, url)
                         note(f"{n} records of the commune copied to PostgreSQL in {time.perf_counter() - t1:.1f} s")

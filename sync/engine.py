@@ -7,6 +7,7 @@ not at all. See docs/SYNC_PROTOCOL.md.
 """
 
 import platform
+import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -14,9 +15,9 @@ from datetime import UTC, datetime
 from dlso_desktop import __version__
 from dlso_desktop.ids import parse_utc, utc_now
 from dlso_desktop.storage.store import Database
-from sync import local
+from sync import bootstrap, local
 from sync import protocol as P
-from sync.transport import HttpTransport, Refused, Transport
+from sync.transport import HttpTransport, Refused, Transport, TransportError
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total) — total 0 when unknown
 
@@ -34,6 +35,8 @@ class RoundResult:
     pulled: int = 0
     kept_local: int = 0
     reset: bool = False
+    #: the first pull came as a commune snapshot (rows counted in ``pulled``)
+    snapshot: bool = False
     clock_offset_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -139,8 +142,11 @@ class SyncEngine:
         batch_size: int = P.MAX_PUSH_OPS,
         page_size: int = 2000,
         progress: Progress | None = None,
+        snapshots: bool = True,
     ) -> None:
         self.db = db
+        #: a laptop that never pulled may take the commune snapshot (see sync.bootstrap)
+        self.snapshots = snapshots
         self.transport = transport
         self.batch_size = min(batch_size, P.MAX_PUSH_OPS)
         self.page_size = min(page_size, P.MAX_PULL_LIMIT)
@@ -202,6 +208,8 @@ class SyncEngine:
         from concurrent.futures import Future, ThreadPoolExecutor
 
         cursor = int(local.get_meta(self.db, local.CURSOR) or "0")
+        if cursor == 0 and self.snapshots:
+            cursor = self.take_snapshot(result)
         self.progress("pull", 0, 0)
 
         def fetch(after: int) -> Page:
@@ -233,6 +241,39 @@ class SyncEngine:
             removed = local.finish_reset(self.db)
             if removed:
                 result.notes.append(f"{removed} records deleted on the server long ago were removed here")
+
+    def take_snapshot(self, result: RoundResult) -> int:
+        """A new laptop's first pull as one file (see :mod:`sync.bootstrap`); returns the cursor to pull on
+        from (0 when no snapshot was taken: then everything is pulled record by record, as always)."""
+        download = getattr(self.transport, "download", None)
+        if download is None or not bootstrap.eligible(self.db):
+            return 0
+        target = self.db.path.with_name(self.db.path.name + ".snapshot")
+        bootstrap.discard(target)
+        self.progress("snapshot", 0, 0)
+        try:
+            headers = download(
+                f"{P.PREFIX}/snapshot",
+                {"schema": bootstrap.schema_tag()},
+                target,
+                lambda done, total: self.progress("snapshot", done, total),
+            )
+            cursor = int(headers["x-dlso-cursor"])
+            adopted = bootstrap.adopt(self.db, target, cursor)
+        except Refused as exc:
+            if exc.code != "snapshot_unavailable":
+                raise  # e.g. a revoked device: pulling would be refused the same way
+            result.notes.append("no commune snapshot on the server yet; pulling record by record")
+            return 0
+        except (TransportError, bootstrap.SnapshotNotUsed, OSError, sqlite3.Error, KeyError, ValueError) as exc:
+            result.notes.append(f"commune snapshot not used ({exc}); pulling record by record")
+            return 0
+        finally:
+            bootstrap.discard(target)
+        result.snapshot = True
+        result.pulled += adopted.rows
+        result.notes.append(f"first sync from the commune snapshot: {adopted.rows} records (cursor {cursor})")
+        return cursor
 
     def _clock(self, result: RoundResult, server_time: str) -> None:
         offset = (parse_utc(server_time) - datetime.now(UTC)).total_seconds()

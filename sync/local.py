@@ -210,10 +210,23 @@ def _pending_fields(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[
     return out
 
 
-def _local_value(spec: F.FieldSpec, value: Any) -> Any:
-    if spec.kind == "date" and isinstance(value, str):
-        return date.fromisoformat(value)
-    return value
+_META_COPIED = tuple(n for n in F.META_FIELDS if n != "commune_code")
+
+
+def _field_names(spec: F.TableSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(synced field names, those of them that are dates) of a table."""
+    return tuple(spec.fields), tuple(n for n, fs in spec.fields.items() if fs.kind == "date")
+
+
+def _existing_ids(conn: Connection, table: str, ids: Sequence[str]) -> list[str]:
+    found: list[str] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.extend(
+            str(r[0]) for r in conn.exec_driver_sql(f"SELECT id FROM {table} WHERE id IN ({marks})", tuple(chunk))
+        )
+    return found
 
 
 def apply_page(db: Database, changes: Sequence[ChangeLike], cursor: int) -> PageResult:
@@ -247,22 +260,27 @@ def apply_page(db: Database, changes: Sequence[ChangeLike], cursor: int) -> Page
                 spec = F.TABLES.get(table)
                 if spec is None:
                     continue  # a table this app version does not know: skipped, not an error
-                current = uow.get_many(table, [c.row_id for c in items])
+                names, dates = _field_names(spec)
+                # most rows of a big pull are new here: probe ids first, read whole rows only for those that exist
+                current = uow.get_many(table, _existing_ids(conn, table, [c.row_id for c in items]))
                 echoes: list[tuple[int, str]] = []  # only the version is new (e.g. this laptop's own change)
                 for c in items:
-                    local = pending.get((table, c.row_id), set())
-                    values: dict[str, Any] = {}
-                    for name, fs in spec.fields.items():
-                        if name in local:
-                            kept += 1
-                            continue
-                        if name in c.data:
-                            values[name] = _local_value(fs, c.data[name])
-                    for name in F.META_FIELDS:
-                        if name in c.data and name != "commune_code":
-                            values[name] = c.data[name]
+                    data = c.data
+                    local = pending.get((table, c.row_id))
+                    if local:
+                        kept += sum(1 for name in names if name in local)
+                        values = {n: data[n] for n in names if n in data and n not in local}
+                    else:
+                        values = {n: data[n] for n in names if n in data}
+                    for name in dates:
+                        v = values.get(name)
+                        if isinstance(v, str):
+                            values[name] = date.fromisoformat(v)
+                    for name in _META_COPIED:
+                        if name in data:
+                            values[name] = data[name]
                     values["version"] = c.version
-                    if "deleted" not in local:
+                    if not local or "deleted" not in local:
                         values["deleted"] = c.deleted
                     row = current.get(c.row_id)
                     if row is None:

@@ -5,18 +5,22 @@ The engine sees a :class:`Transport`: tests wrap it to drop, duplicate or delay 
 """
 
 import gzip
-import json
+import hashlib
 import random
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
+import orjson
 import requests
 
 from dlso_desktop import __version__
 
 #: (connect, read) timeouts in seconds
 TIMEOUT = (5.0, 60.0)
+#: seconds without a byte while downloading a file
+DOWNLOAD_READ_TIMEOUT = 120.0
 
 
 class TransportError(Exception):
@@ -38,6 +42,18 @@ class Transport(Protocol):
     def get(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]: ...
 
     def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]: ...
+
+
+#: (bytes written, bytes expected or 0) while a file downloads
+DownloadProgress = Callable[[int, int], None]
+
+
+class Downloads(Protocol):
+    """A transport that can also fetch a large file (a commune snapshot) straight to disk."""
+
+    def download(
+        self, path: str, params: dict[str, Any], dest: Path, progress: DownloadProgress | None = None
+    ) -> dict[str, str]: ...
 
 
 class HttpTransport:
@@ -71,12 +87,46 @@ class HttpTransport:
         return self._call("GET", path, params=params)
 
     def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        data = orjson.dumps(body)
         headers = {"Content-Type": "application/json"}
         if len(data) > 1024:
             data = gzip.compress(data, compresslevel=5)
             headers["Content-Encoding"] = "gzip"
         return self._call("POST", path, data=data, headers=headers)
+
+    def download(
+        self, path: str, params: dict[str, Any], dest: Path, progress: DownloadProgress | None = None
+    ) -> dict[str, str]:
+        """GET ``path`` into the file ``dest`` (gzip transfer decoded on the fly); returns the answer's headers
+        (lower-case names). The body's SHA-256 must match ``X-DLSO-Sha256`` when the server sends one. No
+        retries: a first sync that cannot download its snapshot pulls record by record instead."""
+        try:
+            with self.session.get(
+                self.base_url + path, params=params, timeout=(self.timeout[0], DOWNLOAD_READ_TIMEOUT), stream=True
+            ) as response:
+                if 400 <= response.status_code < 500:
+                    raise _refusal(response)
+                if response.status_code >= 400:
+                    raise TransportError(f"HTTP {response.status_code}")
+                headers = {k.lower(): v for k, v in response.headers.items()}
+                expected = int(headers.get("x-dlso-size", "0") or 0)
+                digest = hashlib.sha256()
+                written = 0
+                with open(dest, "wb") as out:
+                    for chunk in response.iter_content(chunk_size=1 << 20):
+                        out.write(chunk)
+                        digest.update(chunk)
+                        written += len(chunk)
+                        if progress is not None:
+                            progress(written, expected)
+        except requests.RequestException as exc:
+            raise TransportError(f"{type(exc).__name__}: {exc}") from None
+        want = headers.get("x-dlso-sha256")
+        if want and digest.hexdigest() != want:
+            raise TransportError(f"the download is damaged ({written} bytes, checksum differs)")
+        if expected and written != expected:
+            raise TransportError(f"the download is incomplete ({written} of {expected} bytes)")
+        return headers
 
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         url = self.base_url + path
@@ -89,7 +139,7 @@ class HttpTransport:
             else:
                 if response.status_code < 400:
                     try:
-                        result = response.json()
+                        result = orjson.loads(response.content)  # pages hold thousands of records
                     except ValueError:
                         problem = "the server's answer is not JSON"
                     else:

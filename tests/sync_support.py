@@ -25,11 +25,11 @@ from sync.transport import Refused, TransportError
 
 
 class Server:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, snapshot_folder: Path | None = None) -> None:
         self.url = url
         self.engine: Engine = make_engine(url)
         migrate(self.engine)
-        self.app = create_app(self.engine)
+        self.app = create_app(self.engine, snapshot_folder=snapshot_folder)
         self.client = TestClient(self.app, raise_server_exceptions=False)
 
     def code(self, commune: int) -> str:
@@ -37,6 +37,7 @@ class Server:
             return admin.create_enrollment_code(conn, commune).code
 
     def close(self) -> None:
+        self.app.state.snapshots.join()  # a snapshot build a request started must not outlive the test
         self.client.close()
         self.engine.dispose()
 
@@ -91,6 +92,29 @@ class AppTransport:
             raise Refused(response.status_code, body["error"], body["message_vi"], body["message_en"])
         assert isinstance(body, dict)
         return body
+
+
+class SnapshotTransport(AppTransport):
+    """An :class:`AppTransport` that can also download (so a new laptop may take the commune snapshot; the
+    plain one cannot, and pulls record by record)."""
+
+    def download(
+        self, path: str, params: dict[str, Any], dest: Path, progress: Callable[[int, int], None] | None = None
+    ) -> dict[str, str]:
+        """Like ``HttpTransport.download`` (the test client decodes the gzip transfer)."""
+        self.calls += 1
+        if self.before is not None:
+            self.before(path)
+        response = self.server.client.get(path, params=params, headers=self.headers)
+        if response.status_code >= 500:
+            raise TransportError(f"HTTP {response.status_code}")
+        if response.status_code >= 400:
+            body = response.json()
+            raise Refused(response.status_code, body["error"], body["message_vi"], body["message_en"])
+        dest.write_bytes(response.content)
+        if progress is not None:
+            progress(len(response.content), len(response.content))
+        return {k.lower(): v for k, v in response.headers.items()}
 
 
 class Laptop:

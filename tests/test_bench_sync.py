@@ -17,9 +17,19 @@ def test_sync_bench_runs_at_tiny_scale(tmp_path: Path, capsys: pytest.CaptureFix
     )
     sync_bench.run(scale, bench_dir=tmp_path)
     figs = {f["figure"]: f for f in (json.loads(line) for line in capsys.readouterr().out.splitlines() if line)}
-    assert set(figs) == {"first_sync_commune", "push_15_changes", "laptops_3_sqlite"}
+    assert set(figs) == {
+        "snapshot_build_commune",
+        "first_sync_commune",
+        "first_sync_commune_record_by_record",
+        "push_15_changes",
+        "laptops_3_sqlite",
+    }
     first = figs["first_sync_commune"]
     assert first["complete"] is True and first["visits"] == 20 and first["pulled"] >= first["rows"]
+    assert first["snapshot"] is True, first["notes"]  # the server had it ready
+    by_records = figs["first_sync_commune_record_by_record"]
+    assert by_records["complete"] is True and by_records["pulled"] >= by_records["rows"]
+    assert figs["snapshot_build_commune"]["db_mb"] > 0 and figs["snapshot_build_commune"]["cursor"] > 0
     assert figs["push_15_changes"]["applied"] == 15 and figs["push_15_changes"]["rejected"] == 0
     many = figs["laptops_3_sqlite"]
     assert many["failed_rounds"] == 0 and many["ops_pushed"] > 0

@@ -35,7 +35,7 @@ ADDRESSES = ["Số 1", "Số 2", "Buôn Kô Tam", ""]
 def _templates() -> Path:
     """Three empty laptop databases and one migrated server database, made once and copied per example."""
     base = Path(tempfile.mkdtemp(prefix="dlso-sm-"))
-    for n in range(3):
+    for n in range(4):  # the fourth joins at the end, from the commune snapshot when there is one
         create_database(base / f"laptop{n}.sqlite", COMMUNE).close()
     Server(f"sqlite:///{base / 'server.sqlite'}").close()
     return base
@@ -140,6 +140,15 @@ class SyncMachine(RuleBasedStateMachine):
         with contextlib.suppress(TransportError):
             lap.sync(batch_size=batch, page_size=3)
 
+    @rule()
+    def build_snapshot(self) -> None:
+        """The server builds or refreshes the commune snapshot (whatever the state: open conflicts,
+        tombstones, changes still on the laptops)."""
+        from sync.server import snapshot
+
+        assert self.server is not None
+        snapshot.build(self.server.engine, self.server.app.state.snapshots.folder, COMMUNE)
+
     @rule(n=st.integers(0, 2), take_incoming=st.booleans())
     def resolve(self, n: int, take_incoming: bool) -> None:
         lap = self.laptops[n]
@@ -214,6 +223,7 @@ class SyncMachine(RuleBasedStateMachine):
                         if c.get("row_id") == row_id and c.get("incoming_device") == lap.db.device_id
                     ]
                     assert kept and {c["field"] for c in kept} & (fields | {"deleted"}), "a conflicting edit was lost"
+        self._newcomer_agrees()
         event(f"conflicts: {sum(1 for t, _r in records if t == P.CONFLICT_TABLE) > 0}")
         event(
             f"deleted households: {sum(1 for (t, _r), d in records.items() if t == 'household' and d['deleted']) > 0}"
@@ -224,6 +234,25 @@ class SyncMachine(RuleBasedStateMachine):
             if table == "household" and data.get("deleted"):
                 for lap in self.laptops:
                     assert _row not in _live_ids(lap, "household"), "a deleted household came back"
+
+    def _newcomer_agrees(self) -> None:
+        """A new laptop's first sync (from the snapshot, if one was built) gives the same data as the others."""
+        from sync_support import SnapshotTransport
+
+        assert self.server is not None
+        shutil.copy(_templates() / "laptop3.sqlite", self.dir / "laptop3.sqlite")
+        new = Laptop.__new__(Laptop)
+        _open_laptop(new, self.dir / "laptop3.sqlite", self.server, "L3")
+        try:
+            new.enroll()
+            new.transport = SnapshotTransport(self.server, local.get_meta(new.db, local.TOKEN), new.faults)
+            result = new.sync()
+            event(f"newcomer took a snapshot: {result.snapshot}")
+            self.laptops[0].sync()
+            assert content(new.db) == content(self.laptops[0].db), "the newcomer differs"
+            assert local.local_digests(new.db) == local.local_digests(self.laptops[0].db)
+        finally:
+            new.close()
 
 
 def _open_laptop(lap: Laptop, path: Path, server: Server, name: str) -> None:

@@ -39,15 +39,20 @@ def server() -> Iterator[tuple[str, Script]]:
             script.requests.append(
                 {"path": self.path, "body": raw, "headers": dict(self.headers), "method": self.command}
             )
-            answer = script.answers.pop(0) if script.answers else (200, {"ok": True})
+            answer: Any = script.answers.pop(0) if script.answers else (200, {"ok": True})
             if answer == "hang":
                 threading.Event().wait(1.5)
                 answer = (200, {"late": True})
-            status, body = answer
-            data = json.dumps(body).encode()
+            extra: dict[str, str] = {"Content-Type": "application/json"}
+            if len(answer) == 3:  # (status, raw bytes, headers)
+                status, data, extra = answer
+            else:
+                status, body = answer
+                data = json.dumps(body).encode()
             try:
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                for name, value in extra.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -108,3 +113,33 @@ def test_big_bodies_travel_gzipped_and_every_call_has_a_timeout(server: tuple[st
     script.answers = ["hang"]
     with pytest.raises(TransportError, match="Timeout"):
         t.get("/slow")  # the read timeout (0.5 s) ends the wait; a network that hangs never hangs the laptop
+
+
+def test_a_file_downloads_gzip_decoded_and_checked(server: tuple[str, Script], tmp_path: Any) -> None:
+    import hashlib
+
+    url, script = server
+    payload = b"SQLite format 3\x00" + bytes(range(256)) * 4000
+    good = {"Content-Encoding": "gzip", "X-DLSO-Sha256": hashlib.sha256(payload).hexdigest()}
+    good["X-DLSO-Size"] = str(len(payload))
+    script.answers = [
+        (200, gzip.compress(payload), good),
+        (200, gzip.compress(payload[:-1] + b"!"), good),  # damaged on the way
+        (200, gzip.compress(payload[:5000]), {**good, "X-DLSO-Sha256": ""}),  # cut short
+        (404, {"error": "snapshot_unavailable", "message_vi": "Chưa có.", "message_en": "Not yet."}),
+    ]
+    seen: list[tuple[int, int]] = []
+    t = HttpTransport(url, "tok", sleep=lambda _s: None)
+    dest = tmp_path / "file"
+    headers = t.download("/f", {"schema": "x"}, dest, lambda done, total: seen.append((done, total)))
+    assert dest.read_bytes() == payload and headers["x-dlso-size"] == str(len(payload))
+    assert seen[-1] == (len(payload), len(payload))
+    assert script.requests[0]["headers"]["Authorization"] == "Bearer tok"
+    assert "schema=x" in script.requests[0]["path"]
+    with pytest.raises(TransportError, match="damaged"):
+        t.download("/f", {}, dest)
+    with pytest.raises(TransportError, match="incomplete"):
+        t.download("/f", {}, dest)
+    with pytest.raises(Refused) as refused:
+        t.download("/f", {}, dest)
+    assert refused.value.code == "snapshot_unavailable" and len(script.requests) == 4  # never retried

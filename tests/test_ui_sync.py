@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtTest import QTest
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
-from sync_support import AppTransport, Laptop, Server
+from sync_support import AppTransport, Laptop, Server, SnapshotTransport, content, family
 
 from dlso_desktop.services import Services
 from dlso_desktop.services.views import UserView
@@ -626,3 +626,41 @@ def test_enroll_from_the_operators_qr_image(
     close(page)
     close(page2)
     other.close()
+
+
+def test_a_new_laptop_takes_the_commune_snapshot_with_its_progress_shown(
+    qtbot: QtBot, laptops: list[Laptop], server: Server, tmp_path: Path
+) -> None:
+    from sync.server import snapshot
+
+    a, b = laptops
+    a.enroll()
+    village = a.services.villages.create("Buôn Kô Tam", "buon")
+    a.services.households.create(family(village.id))
+    a.sync()
+    assert snapshot.build(server.engine, server.app.state.snapshots.folder, COMMUNE) is not None
+    ctx = make_ctx(b, tmp_path)
+    controller = SyncController(ctx, lambda _url, token: SnapshotTransport(server, token), QUIET)
+    page = SyncPage(ctx, controller)
+    controller.setParent(page)
+    qtbot.addWidget(page)
+    page.show()
+    controller.start()
+    page.activate()
+    progress: list[tuple[str, int, int]] = []
+    controller.progress.connect(lambda *p: progress.append(p))
+    page.server_edit.setText("http://dlso.test:8000")
+    page.code_edit.setText(server.code(COMMUNE))
+    QTest.mouseClick(page.enroll_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.last_result is not None and not controller.running, timeout=20_000)
+    assert controller.last_result is not None and controller.last_result.snapshot
+    assert any(p[0] == "snapshot" and p[1] > 0 for p in progress)
+    assert "came as one file" in page.result_label.text()
+    assert content(b.db)["household"] == content(a.db)["household"]
+    page._round_progress("snapshot", 12_500_000, 50_000_000)  # as shown while a big one downloads
+    controller.running = True
+    page._show_progress()
+    assert page.progress_label.text() == "Downloading the commune's data: 12 of 50 MB"
+    assert page.progress_bar.maximum() == 50 and page.progress_bar.value() == 12
+    controller.running = False
+    close(page)

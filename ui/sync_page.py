@@ -692,6 +692,8 @@ class SyncPage(Page):
         ).format(applied=r.applied, duplicate=r.duplicate, conflict=r.conflict, rejected=r.rejected, pulled=r.pulled)
         if r.reset:
             text += " " + self.tr("The server asked for a full download; it is done.")
+        if r.snapshot:
+            text += " " + self.tr("The commune's data came as one file (first sync).")
         return text
 
     def _show_progress(self) -> None:
@@ -710,6 +712,16 @@ class SyncPage(Page):
         elif phase == "pull":
             self.progress_bar.setRange(0, 0)
             self.progress_label.setText(self.tr("Receiving changes: {done}").format(done=done))
+        elif phase == "snapshot":
+            mb_done, mb_total = done // 1_000_000, total // 1_000_000
+            if total > 0:
+                self.progress_bar.setRange(0, max(1, mb_total))
+                self.progress_bar.setValue(min(mb_done, mb_total))
+                text = self.tr("Downloading the commune's data: {done} of {total} MB")
+            else:
+                self.progress_bar.setRange(0, 0)
+                text = self.tr("Downloading the commune's data: {done} MB")
+            self.progress_label.setText(text.format(done=mb_done, total=mb_total))
         else:
             self.progress_bar.setRange(0, 0)
             self.progress_label.setText(self.tr("Connecting to the server…"))

@@ -371,6 +371,17 @@ class UnitOfWork:
             return person_doc(row)
         return household_doc(row, self._village_name(row["village_id"]))
 
+    def index_copied(self, table: str, ids: Iterable[str]) -> int:
+        """Give search documents to rows that were copied in by plain SQL with ``search_rowid`` NULL (a
+        laptop's own rows carried into a commune snapshot); returns how many live rows were indexed."""
+        rows = [r for r in self.get_many(table, ids).values() if not r.get("deleted")]
+        if rows:
+            self._index_new(table, rows)
+            self.conn.exec_driver_sql(
+                f"UPDATE {table} SET search_rowid = ? WHERE id = ?", [(r["search_rowid"], r["id"]) for r in rows]
+            )
+        return len(rows)
+
     def _index_new(self, table: str, rows: list[dict[str, Any]]) -> None:
         live = [r for r in rows if not r.get("deleted")]
         rowids = self.search.add(table, [r["sort_key"] for r in live], [self._doc(table, r) for r in live])

@@ -538,198 +538,213 @@
         <translation>Máy chủ yêu cầu tải lại toàn bộ; việc này đã xong.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="709" />
+        <location filename="../../ui/sync_page.py" line="696" />
+        <source>The commune's data came as one file (first sync).</source>
+        <translation>Dữ liệu của xã được tải về một lần dưới dạng một tệp (lần đồng bộ đầu tiên).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="711" />
         <source>Sending changes: {done} of {total}</source>
         <translation>Đang gửi thay đổi: {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="712" />
+        <location filename="../../ui/sync_page.py" line="714" />
         <source>Receiving changes: {done}</source>
         <translation>Đang nhận thay đổi: {done}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="715" />
+        <location filename="../../ui/sync_page.py" line="720" />
+        <source>Downloading the commune's data: {done} of {total} MB</source>
+        <translation>Đang tải dữ liệu của xã: {done} / {total} MB</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="723" />
+        <source>Downloading the commune's data: {done} MB</source>
+        <translation>Đang tải dữ liệu của xã: {done} MB</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_page.py" line="727" />
         <source>Connecting to the server…</source>
         <translation>Đang kết nối máy chủ…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="719" />
+        <location filename="../../ui/sync_page.py" line="731" />
         <source>never</source>
         <translation>chưa lần nào</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="724" />
+        <location filename="../../ui/sync_page.py" line="736" />
         <source>{n} change(s)</source>
         <translation>{n} thay đổi</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="730" />
+        <location filename="../../ui/sync_page.py" line="742" />
         <source>{n} hours</source>
         <translation>{n} giờ</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="732" />
+        <location filename="../../ui/sync_page.py" line="744" />
         <source>{n} minutes</source>
         <translation>{n} phút</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="735" />
+        <location filename="../../ui/sync_page.py" line="747" />
         <source>This laptop's clock is about {amount} ahead of the server's. Please set the laptop's date and time; times recorded here may be wrong (a clock never decides which change wins).</source>
         <translation>Đồng hồ của máy này chạy nhanh hơn máy chủ khoảng {amount}. Hãy chỉnh lại ngày giờ của máy; thời gian ghi trên máy này có thể bị sai (đồng hồ không bao giờ quyết định thay đổi nào được giữ).</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="740" />
+        <location filename="../../ui/sync_page.py" line="752" />
         <source>This laptop's clock is about {amount} behind the server's. Please set the laptop's date and time; times recorded here may be wrong (a clock never decides which change wins).</source>
         <translation>Đồng hồ của máy này chạy chậm hơn máy chủ khoảng {amount}. Hãy chỉnh lại ngày giờ của máy; thời gian ghi trên máy này có thể bị sai (đồng hồ không bao giờ quyết định thay đổi nào được giữ).</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="747" />
+        <location filename="../../ui/sync_page.py" line="759" />
         <source>The last sync failed: {error}</source>
         <translation>Lần đồng bộ gần nhất không thành công: {error}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="755" />
+        <location filename="../../ui/sync_page.py" line="767" />
         <source>No sync yet since the app started.</source>
         <translation>Chưa đồng bộ lần nào từ khi mở ứng dụng.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="767" />
+        <location filename="../../ui/sync_page.py" line="779" />
         <source>an unknown user</source>
         <translation>một người dùng chưa rõ</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="769" />
+        <location filename="../../ui/sync_page.py" line="781" />
         <source>this laptop</source>
         <translation>máy này</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="771" />
+        <location filename="../../ui/sync_page.py" line="783" />
         <source>device {id}</source>
         <translation>máy {id}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="773" />
+        <location filename="../../ui/sync_page.py" line="785" />
         <source>the office</source>
         <translation>văn phòng</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="774" />
+        <location filename="../../ui/sync_page.py" line="786" />
         <source>By {who} on {device}, {when}</source>
         <translation>Do {who} sửa trên {device}, lúc {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="778" />
+        <location filename="../../ui/sync_page.py" line="790" />
         <source>(empty)</source>
         <translation>(trống)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="780" />
+        <location filename="../../ui/sync_page.py" line="792" />
         <source>Yes</source>
         <translation>Có</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="780" />
+        <location filename="../../ui/sync_page.py" line="792" />
         <source>No</source>
         <translation>Không</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="801" />
+        <location filename="../../ui/sync_page.py" line="813" />
         <source>Deleted</source>
         <translation>Đã xoá</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="801" />
+        <location filename="../../ui/sync_page.py" line="813" />
         <source>Kept</source>
         <translation>Còn giữ</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="806" />
+        <location filename="../../ui/sync_page.py" line="818" />
         <source>Edited meanwhile: {changes}</source>
         <translation>Đã được sửa trong lúc đó: {changes}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="835" />
+        <location filename="../../ui/sync_page.py" line="847" />
         <source>added</source>
         <translation>thêm mới</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="836" />
+        <location filename="../../ui/sync_page.py" line="848" />
         <source>changed</source>
         <translation>sửa</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="837" />
+        <location filename="../../ui/sync_page.py" line="849" />
         <source>deleted</source>
         <translation>xoá</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="838" />
+        <location filename="../../ui/sync_page.py" line="850" />
         <source>conflict resolved</source>
         <translation>giải quyết xung đột</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="855" />
+        <location filename="../../ui/sync_page.py" line="867" />
         <source>Conflicts ({n})</source>
         <translation>Xung đột ({n})</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="856" />
+        <location filename="../../ui/sync_page.py" line="868" />
         <source>Refused changes ({n})</source>
         <translation>Thay đổi bị từ chối ({n})</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="858" />
+        <location filename="../../ui/sync_page.py" line="870" />
         <source>No conflicts: every change merged with the others.</source>
         <translation>Không có xung đột: mọi thay đổi đã được gộp với nhau.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="861" />
+        <location filename="../../ui/sync_page.py" line="873" />
         <source>The same field was changed in two places. Choose the value to keep, or type a new one; the decision is sent with the next sync and reaches every laptop.</source>
         <translation>Cùng một thông tin đã bị sửa ở hai nơi. Hãy chọn giá trị cần giữ hoặc nhập giá trị mới; quyết định được gửi ở lần đồng bộ sau và đến mọi máy.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="866" />
+        <location filename="../../ui/sync_page.py" line="878" />
         <source>The same field was changed in two places. Only a commune operator can decide; you can see the conflicts here.</source>
         <translation>Cùng một thông tin đã bị sửa ở hai nơi. Chỉ cán bộ xã mới quyết định được; bạn có thể xem các xung đột ở đây.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="904" />
+        <location filename="../../ui/sync_page.py" line="916" />
         <source>Keep deleted</source>
         <translation>Giữ việc xoá</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="905" />
+        <location filename="../../ui/sync_page.py" line="917" />
         <source>Restore with the change</source>
         <translation>Khôi phục kèm thay đổi</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="907" />
+        <location filename="../../ui/sync_page.py" line="919" />
         <source>Keep the server value</source>
         <translation>Giữ giá trị trên máy chủ</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="908" />
+        <location filename="../../ui/sync_page.py" line="920" />
         <source>Keep the incoming value</source>
         <translation>Giữ giá trị mới gửi lên</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="914" />
-        <location filename="../../ui/sync_page.py" line="997" />
+        <location filename="../../ui/sync_page.py" line="926" />
+        <location filename="../../ui/sync_page.py" line="1009" />
         <source>Decision saved: it is sent with the next sync.</source>
         <translation>Đã lưu quyết định: sẽ được gửi ở lần đồng bộ sau.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="951" />
+        <location filename="../../ui/sync_page.py" line="963" />
         <source>Type a value (this field cannot be empty).</source>
         <translation>Hãy nhập một giá trị (thông tin này không được để trống).</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="956" />
+        <location filename="../../ui/sync_page.py" line="968" />
         <source>Type a whole number.</source>
         <translation>Hãy nhập một số nguyên.</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_page.py" line="961" />
+        <location filename="../../ui/sync_page.py" line="973" />
         <source>Type a date as dd/mm/yyyy.</source>
         <translation>Hãy nhập ngày theo dạng dd/mm/yyyy.</translation>
     </message>

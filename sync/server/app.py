@@ -8,10 +8,14 @@ sent.
 """
 
 import logging
+import os
 import zlib
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
@@ -25,9 +29,18 @@ from dlso_desktop.storage import schema as laptop_schema
 from dlso_desktop.validation import ValidationError
 from sync import protocol as P
 from sync.server import admin, apply
-from sync.server.db import read_only
+from sync.server.db import FifoSemaphore, read_only, writing
 
 log = logging.getLogger("dlso.server")
+
+#: How many requests work on the database at once, per worker process ($DLSO_SERVER_MAX_CONCURRENT overrides;
+#: 0: no limit). SQLite has one writer and the work is CPU under one GIL: a few. PostgreSQL requests spend
+#: much of their time waiting for the database (round trips, commit flushes, a commune's counter lock): more.
+MAX_CONCURRENT = {"sqlite": 4, "postgresql": 12}
+ENV_MAX_CONCURRENT = "DLSO_SERVER_MAX_CONCURRENT"
+#: Threads for the endpoints (anyio's default is 40): requests queued for a slot or for SQLite's writer wait in
+#: a thread, and with 40 of them waiting a short request could not even start
+THREADS = 200
 
 #: Largest request body accepted, compressed and after decompression.
 MAX_BODY_BYTES = 16 * 1024 * 1024
@@ -111,7 +124,24 @@ async def _send_json(send: Send, status: int, code: str, vi: str, en: str) -> No
     await send({"type": "http.response.body", "body": response.body})
 
 
-def create_app(engine: Engine) -> FastAPI:
+def max_concurrent(dialect: str) -> int:
+    text = os.environ.get(ENV_MAX_CONCURRENT, "").strip()
+    return int(text) if text.isdigit() else MAX_CONCURRENT.get(dialect, 4)
+
+
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
+    yield
+
+
+def create_app(engine: Engine, *, concurrent: int | None = None, snapshot_folder: Path | None = None) -> FastAPI:
+    """The API on ``engine``; at most ``concurrent`` requests (default :func:`max_concurrent`) at work at once.
+
+    The endpoints run in threads under one GIL: a burst of fifty pushes all at work at once makes each of them
+    as slow as the whole burst, while a few at a time, in arrival order, finish the early ones early and the
+    burst no later. Short requests (state, pull) go before the queued pushes."""
+    slots = FifoSemaphore(concurrent if concurrent is not None else max_concurrent(engine.dialect.name) or 1_000_000)
     app = FastAPI(
         title="DLSO provincial sync server",
         version=__version__,
@@ -119,6 +149,7 @@ def create_app(engine: Engine) -> FastAPI:
         openapi_url=f"{P.PREFIX}/openapi.json",
         docs_url=f"{P.PREFIX}/docs",
         redoc_url=None,
+        lifespan=_lifespan,
     )
     # level 1: most of level 9's saving on JSON (slow village links) at a small part of its CPU on big pulls
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
@@ -188,7 +219,7 @@ def create_app(engine: Engine) -> FastAPI:
     def enroll(body: P.EnrollRequest) -> P.EnrollResponse:
         """Exchange a one-time enrollment code for a device token (shown once)."""
         try:
-            with engine.begin() as conn:
+            with writing(engine, short=True) as conn, slots.slot(urgent=True):
                 done = admin.enroll(
                     conn, body.code, body.device_id, body.commune_code, body.device_name, body.app_version
                 )
@@ -207,7 +238,7 @@ def create_app(engine: Engine) -> FastAPI:
     @app.get(f"{P.PREFIX}/state", response_model=P.StateResponse, responses=errors, tags=["sync"])
     def state(authorization: Auth = None) -> P.StateResponse:
         """The last op the server holds from this device (resend what is missing) and the high-water mark."""
-        with read_only(engine) as conn:
+        with slots.slot(urgent=True), read_only(engine) as conn:
             dev = device(conn, authorization)
             return P.StateResponse(
                 device_id=dev.id,
@@ -218,12 +249,21 @@ def create_app(engine: Engine) -> FastAPI:
             )
 
     @app.post(f"{P.PREFIX}/push", response_model=P.PushResponse, responses=errors, tags=["sync"])
-    def push(body: P.PushRequest, authorization: Auth = None) -> P.PushResponse:
+    def push(body: P.PushRequest, authorization: Auth = None) -> Response:
         """Apply a batch of outbox ops in op-id order; one answer per op; idempotent by (device, op id)."""
-        with engine.begin() as conn:
+        # SQLite: the write lock first, then a slot, so that pushes waiting for the single writer leave the
+        # slots to the requests that can work meanwhile; PostgreSQL: the same for the commune's counter lock
+        prepared = apply.prepare_push(body)  # before the locks: they are held for less time
+        with writing(engine) as conn:
             dev = device(conn, authorization)
-            response = apply.apply_push(conn, dev, body, utc_now())
-        return response
+            # PostgreSQL: wait for the commune's other pushes (its counter's row lock, kept by apply_push until
+            # commit) before taking a slot, not in one: five laptops of a commune pushing at once would
+            # otherwise hold slots doing nothing while other communes' requests queue for them
+            counter = apply.lock_counter(conn, dev.commune_code)
+            with slots.slot():
+                response = apply.apply_push(conn, dev, body, utc_now(), prepared, counter=counter)
+        # serialised here, once (FastAPI would validate the 2,000 results again against the response model)
+        return Response(content=response.model_dump_json(), media_type="application/json")
 
     @app.get(f"{P.PREFIX}/pull", response_model=P.PullResponse, responses=errors, tags=["sync"])
     def pull(
@@ -233,19 +273,29 @@ def create_app(engine: Engine) -> FastAPI:
     ) -> Response:
         """The commune's records changed after ``cursor``, oldest change first, up to the safe high-water mark."""
         now = utc_now()
-        with read_only(engine) as conn:
+        if engine.dialect.name != "sqlite":
+            # one transaction reads the page and records the served cursor, committed before the answer leaves
+            # just the same: half the round trips (SQLite reads without its write lock, then writes below)
+            with slots.slot(urgent=True), engine.begin() as conn:
+                dev = device(conn, authorization)
+                body, served, pulled_to = apply.serve_pull(conn, dev, cursor, limit, now)
+                if served > pulled_to:
+                    apply.record_served(conn, dev, served, now)
+            return Response(content=body, media_type="application/json")
+        with slots.slot(urgent=True), read_only(engine) as conn:
             dev = device(conn, authorization)
             body, served, pulled_to = apply.serve_pull(conn, dev, cursor, limit, now)
         if served > pulled_to:
             # committed before the answer leaves: a cursor a laptop holds was always recorded as served
-            with engine.begin() as conn:
+            # (the write lock before the slot, as every writer takes them: never the other way round)
+            with writing(engine, short=True) as conn, slots.slot(urgent=True):
                 apply.record_served(conn, dev, served, now)
         return Response(content=body, media_type="application/json")
 
     @app.get(f"{P.PREFIX}/verify", response_model=P.VerifyResponse, responses=errors, tags=["sync"])
     def verify(authorization: Auth = None) -> P.VerifyResponse:
         """Count and digest per table of the commune's live records, to compare with a laptop's."""
-        with read_only(engine) as conn:
+        with slots.slot(), read_only(engine) as conn:
             dev = device(conn, authorization)
             digests = apply.commune_digests(conn, dev.commune_code)
             high = apply.high_water(conn, dev.commune_code)
@@ -255,6 +305,9 @@ def create_app(engine: Engine) -> FastAPI:
             server_time=utc_now(),
         )
 
+    from sync.server import snapshot
+
+    snapshot.install(app, engine, device, snapshot_folder or snapshot.snapshot_dir(engine.url.render_as_string()))
     return app
 
 
@@ -263,6 +316,6 @@ def app_from_env() -> FastAPI:
     (else the embedded SQLite file), migrated first."""
     from sync.server.db import database_url, make_engine, migrate
 
-    engine = make_engine(database_url())
+    engine = make_engine(database_url(), background_checkpoints=True)
     migrate(engine)
     return create_app(engine)

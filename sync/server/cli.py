@@ -1,6 +1,6 @@
 """`dlso-server` — run and administer the provincial sync server.
 
-    dlso-server serve [--host 127.0.0.1] [--port 8000] [--database-url URL]
+    dlso-server serve [--host 127.0.0.1] [--port 8000] [--workers N] [--database-url URL]
     dlso-server admin enrollment-code --commune CODE [--qr FILE.png] [--server URL] [--json]
     dlso-server admin devices list [--commune CODE] [--json]
     dlso-server admin devices revoke DEVICE_ID
@@ -19,6 +19,7 @@ unreachable database). Messages are Vietnamese; ``DLSO_LANG=en`` switches them t
 
 import argparse
 import json
+import os
 import signal
 import struct
 import sys
@@ -66,6 +67,16 @@ def _port(text: str) -> int:
     return value
 
 
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"{value} workers: choose between 1 and 64")
+    return value
+
+
 def _commune(text: str) -> int:
     try:
         code = int(text)
@@ -86,18 +97,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="SQLAlchemy URL (sqlite:///FILE or postgresql://USER@HOST/DB); default $DLSO_SERVER_DATABASE_URL,"
         " else ./server-data/dlso-server.sqlite",
     )
+    snapshots_dir = _Parser(add_help=False)
+    snapshots_dir.add_argument(
+        "--snapshot-dir",
+        type=Path,
+        metavar="DIR",
+        help="where commune snapshots live; default $DLSO_SERVER_SNAPSHOT_DIR, else snapshots/ beside the SQLite"
+        " database, else ./server-data/snapshots",
+    )
     p = _Parser(prog=PROG, description="DLSO provincial sync server.")
     sub = p.add_subparsers(dest="command", required=True, metavar="{serve,admin}", parser_class=_Parser)
 
-    s = sub.add_parser("serve", parents=[common], help="serve the sync API (migrates the database first)")
+    s = sub.add_parser(
+        "serve", parents=[common, snapshots_dir], help="serve the sync API (migrates the database first)"
+    )
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    s.add_argument(
+        "--workers", type=_workers, default=1, help="worker processes (default 1; PostgreSQL: about one per core)"
+    )
 
     a = sub.add_parser("admin", help="enrollment codes, devices, statistics")
     admin_sub = a.add_subparsers(
         dest="admin_command",
         required=True,
-        metavar="{enrollment-code,devices,stats,prune-tombstones}",
+        metavar="{enrollment-code,devices,stats,prune-tombstones,snapshots}",
         parser_class=_Parser,
     )
 
@@ -123,6 +147,16 @@ def build_parser() -> argparse.ArgumentParser:
         "prune-tombstones", parents=[common], help="purge deletes older than N days (laptops behind then re-pull)"
     )
     pr.add_argument("--older-than-days", type=_min_days, default=365, help="at least 180 (default 365)")
+
+    sn = admin_sub.add_parser("snapshots", help="commune snapshots for the first sync of new laptops")
+    sn_sub = sn.add_subparsers(dest="snapshots_command", required=True, metavar="{build,list}", parser_class=_Parser)
+    sb = sn_sub.add_parser(
+        "build", parents=[common, snapshots_dir], help="build or refresh snapshots now (every commune with data)"
+    )
+    sb.add_argument("--commune", type=_commune, action="append", help="only this commune (repeatable)")
+    sb.add_argument("--full", action="store_true", help="from an empty database instead of the last snapshot")
+    sl = sn_sub.add_parser("list", parents=[common, snapshots_dir], help="the snapshots there are (JSON)")
+    del sl
     return p
 
 
@@ -179,7 +213,27 @@ def _serve(args: argparse.Namespace) -> int:
         # uvicorn stops gracefully on SIGTERM, then raises the signal again to its previous handler: let that
         # be a no-op, so a service manager's stop ends with exit code 0 like Ctrl+C does
         signal.signal(signal.SIGTERM, lambda _sig, _frame: None)
-    uvicorn.run(create_app(engine), host=args.host, port=args.port, log_level="info")
+    if args.workers > 1:
+        # several processes (Python runs on one core per process): each builds its own app and engine from
+        # the environment, as ``uvicorn --factory sync.server.app:app_from_env`` does. SQLite is served best by
+        # one process: it has a single writer, and only one process's writers take turns without polling.
+        from sync.server import snapshot
+        from sync.server.db import ENV_URL
+
+        os.environ[ENV_URL] = engine.url.render_as_string(hide_password=False)
+        if args.snapshot_dir is not None:
+            os.environ[snapshot.ENV_DIR] = str(args.snapshot_dir)
+        engine.dispose()
+        uvicorn.run(
+            "sync.server.app:app_from_env",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            log_level="info",
+        )
+        return EXIT_OK
+    uvicorn.run(create_app(engine, snapshot_folder=args.snapshot_dir), host=args.host, port=args.port, log_level="info")
     engine.dispose()
     return EXIT_OK
 
@@ -341,6 +395,48 @@ def _prune(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _snapshot_folder(args: argparse.Namespace, engine: Engine) -> Path:
+    from sync.server import snapshot
+
+    return args.snapshot_dir or snapshot.snapshot_dir(engine.url.render_as_string(hide_password=False))
+
+
+def _snapshots_build(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from sync.server import snapshot
+
+    engine = _migrated(args.database_url)
+    try:
+        folder = _snapshot_folder(args, engine)
+        built = []
+        for commune in args.commune or snapshot.communes_with_records(engine):
+            info = snapshot.build(engine, folder, commune, full=args.full)
+            if info is None:
+                _say(_msg(f"Xã {commune}: đang được tạo ở nơi khác, bỏ qua.", f"Commune {commune}: busy elsewhere."))
+                continue
+            built.append(asdict(info))
+    finally:
+        engine.dispose()
+    _say(json.dumps({"folder": str(folder), "snapshots": built}, ensure_ascii=False, indent=1))
+    return EXIT_OK
+
+
+def _snapshots_list(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from sync.server import snapshot
+
+    engine = _migrated(args.database_url)
+    try:
+        folder = _snapshot_folder(args, engine)
+        found = [asdict(i) for c in snapshot.communes_with_records(engine) if (i := snapshot.current(folder, c))]
+    finally:
+        engine.dispose()
+    _say(json.dumps({"folder": str(folder), "snapshots": found}, ensure_ascii=False, indent=1))
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -356,6 +452,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _devices_list(args) if args.devices_command == "list" else _devices_revoke(args)
         if args.admin_command == "prune-tombstones":
             return _prune(args)
+        if args.admin_command == "snapshots":
+            return _snapshots_build(args) if args.snapshots_command == "build" else _snapshots_list(args)
         return _stats(args)
     except BadInput as exc:
         sys.stderr.write(f"{PROG}: {_msg(exc.vi, exc.en)}\n")
