@@ -355,7 +355,7 @@ def _cmd_sync(args: argparse.Namespace) -> None:
         counts = {k: getattr(result, k) for k in ("applied", "duplicate", "conflict", "rejected", "pulled")}
         _emit(
             args,
-            {**counts, "reset": result.reset, "notes": result.notes},
+            {**counts, "reset": result.reset, "snapshot": result.snapshot, "notes": result.notes},
             _msg(
                 f"Đã gửi: {result.applied} mới, {result.duplicate} trùng, {result.conflict} xung đột,"
                 f" {result.rejected} bị từ chối; đã nhận {result.pulled} bản ghi.",

@@ -170,7 +170,7 @@ def test_dlso_sync_killed_at_random_moments_loses_and_doubles_nothing(tmp_path: 
             check=False,
         )
         assert done.returncode == 0, done.stderr.decode()
-        assert set(json.loads(done.stdout)) >= {"applied", "duplicate", "conflict", "rejected", "pulled"}
+        assert set(json.loads(done.stdout)) >= {"applied", "duplicate", "conflict", "rejected", "pulled", "snapshot"}
     # every op answered once, by the server and on the laptop alike
     ops_a = rows(a, "SELECT op_id, status FROM outbox ORDER BY op_id")
     device_a = rows(a, "SELECT value FROM meta WHERE key = 'device_id'")[0][0]

@@ -48,7 +48,7 @@ from dlso_desktop.storage import search as laptop_search
 from dlso_desktop.storage.store import Database
 from sync.protocol import PulledChange
 from sync.server.apply import DeviceInfo
-from sync.server.db import DEFAULT_SQLITE, read_only
+from sync.server.db import DEFAULT_SQLITE, read_only, writing
 from sync.server.models import CommuneCounter, Record
 
 log = logging.getLogger("dlso.server.snapshot")
@@ -423,7 +423,7 @@ def install(
         now = utc_now()
         try:
             # committed before the file leaves: the cursor the laptop will hold was recorded as served
-            with engine.begin() as conn:
+            with writing(engine, short=True) as conn:
                 record_served(conn, dev, info.cursor, now)
         except BaseException:
             f.close()
