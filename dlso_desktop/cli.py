@@ -10,12 +10,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from dlso_desktop import paths
 from dlso_desktop.storage.db import DatabaseError
 from dlso_desktop.storage.store import Database, create_database, open_database
 from dlso_desktop.validation import ValidationError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -93,6 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("backup", help="a consistent copy of the database (safe while the app runs)")
     s.add_argument("--out", type=Path, required=True)
+
+    s = sub.add_parser("certificates", help="training certificates (verify a signed QR code offline)")
+    cert = s.add_subparsers(dest="certificates_command", required=True, parser_class=_Parser)
+    s = cert.add_parser("verify", help="verify the QR codes in an image, a PDF, or a typed URL/payload")
+    source = s.add_mutually_exclusive_group(required=True)
+    source.add_argument("--image", type=Path, help="photo or scan (PNG, JPEG, ...)")
+    source.add_argument("--pdf", type=Path, help="PDF of printed certificates (every page is read)")
+    source.add_argument("--text", help="the verification URL or payload as typed or pasted")
     return p
 
 
@@ -368,7 +379,128 @@ def _cmd_sync(args: argparse.Namespace) -> None:
         db.close()
 
 
+def _certificate_root_key() -> "Ed25519PublicKey | None":
+    """The provincial root public key that a stored trust list is checked against, or None.
+
+    No root public key ships with the app yet (keys.py has none), so a trust list in ``meta`` cannot be
+    checked and is not used: only demo certificates then verify ("demo"), the rest give "unknown_key".
+    """
+    return None
+
+
+def _cmd_certificates(args: argparse.Namespace) -> None:
+    from datetime import UTC, date, datetime
+
+    from dlso_desktop.admin_units import commune_by_code
+    from dlso_desktop.certificates.keys import TrustError, TrustList
+    from dlso_desktop.certificates.scan import ScanError, texts_from_image, texts_from_pdf
+    from dlso_desktop.certificates.verify import verify
+
+    # only "verify" for now (print and revoke come later)
+    try:
+        if args.image is not None:
+            texts = texts_from_image(args.image)
+        elif args.pdf is not None:
+            texts = texts_from_pdf(args.pdf)
+        else:
+            texts = [args.text] if args.text.strip() else []
+    except ScanError as exc:
+        raise BadInput(exc.message_vi, exc.message_en) from None
+    if not texts:
+        raise BadInput("Không tìm thấy mã QR nào để xác thực.", "No QR code found to verify.")
+
+    trust_list: TrustList | None = None
+    db = _open(args)  # read only: the trust list in meta
+    try:
+        stored = db.meta.get("certificates.trust_list")
+    finally:
+        db.close()
+    root = _certificate_root_key()
+    if stored and root is not None:
+        try:
+            trust_list = TrustList.from_bytes(stored, root)
+        except TrustError as exc:
+            sys.stderr.write(
+                "dlso: "
+                + _msg(
+                    f"danh sách khóa tin cậy trên máy bị hỏng, không dùng được ({exc.code}).",
+                    f"the trust list on this laptop is damaged and is not used ({exc.code}).",
+                )
+                + "\n"
+            )
+    # Revocation lists arrive with sync later; until then no certificate can be known to be revoked here.
+    now = datetime.now(UTC)
+    verdicts = [verify(t, trust_list, None, now=now) for t in texts]
+
+    status_text = {
+        "valid": _msg("HỢP LỆ", "VALID"),
+        "revoked": _msg("ĐÃ THU HỒI", "REVOKED"),
+        "invalid": _msg("KHÔNG HỢP LỆ", "INVALID"),
+        "demo": _msg("MẪU - KHÔNG CÓ GIÁ TRỊ", "SAMPLE - NOT VALID"),
+    }
+    reason_vi = {
+        "unknown_key": "khóa ký không có trong danh sách khóa tin cậy của máy",
+        "bad_signature": "chữ ký không khớp với nội dung (giấy bị sửa hoặc giả)",
+        "wrong_commune": "khóa ký thuộc xã/phường khác",
+        "key_not_yet_valid": "cấp trước thời hạn của khóa ký",
+        "key_expired": "cấp sau khi khóa ký hết hạn",
+        "key_revoked": "cấp sau khi khóa ký bị thu hồi",
+        "issued_in_future": "ngày cấp ở tương lai",
+        "demo_key_without_flag": "ký bằng khóa mẫu nhưng không đánh dấu là mẫu",
+        "certificate_revoked": "giấy chứng nhận đã bị thu hồi",
+    }
+
+    def day(d: date) -> str:
+        return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+
+    rows: list[dict[str, Any]] = []
+    lines: list[str] = []
+    for i, v in enumerate(verdicts, 1):
+        r = v.record
+        birth = None if r is None else r.birth.isoformat() if isinstance(r.birth, date) else r.birth
+        rows.append(
+            {
+                "status": v.status,
+                "reason": v.reason,
+                "number": None if r is None else r.number,
+                "name": None if r is None else r.full_name,
+                "course_code": None if r is None else r.course_code,
+                "commune_code": None if r is None else r.commune_code,
+                "issue_date": None if r is None else r.issue_date.isoformat(),
+                "birth": birth,
+            }
+        )
+        head = f"[{i}] {status_text[v.status]}"
+        if v.reason is not None:
+            why = _msg(reason_vi.get(v.reason, "mã không đúng định dạng giấy chứng nhận"), v.detail or v.reason)
+            head += f" — {_msg('lý do', 'reason')}: {why} ({v.reason})"
+        lines.append(head)
+        if r is not None:
+            try:
+                commune = f"{commune_by_code(r.commune_code).display_name} ({r.commune_code})"
+            except ValidationError:
+                commune = str(r.commune_code)
+            lines += [
+                f"    {_msg('Số', 'Number')}: {r.number}",
+                f"    {_msg('Họ và tên', 'Name')}: {r.full_name}",
+                f"    {_msg('Khóa học', 'Course')}: {r.course_code}",
+                f"    {_msg('Xã/phường', 'Commune')}: {commune}",
+                f"    {_msg('Ngày cấp', 'Issued on')}: {day(r.issue_date)}",
+            ]
+    if any(v.status in ("valid", "demo") for v in verdicts):
+        lines.append(
+            _msg(
+                "Hãy so họ tên trên giấy với họ tên đã ký ở trên.",
+                "Compare the name on the paper with the signed name above.",
+            )
+        )
+    _emit(args, rows, "\n".join(lines))
+    if any(v.status in ("revoked", "invalid") for v in verdicts):
+        raise SystemExit(EXIT_FAIL)
+
+
 COMMANDS = {
+    "certificates": _cmd_certificates,
     "enroll": _cmd_enroll,
     "sync": _cmd_sync,
     "init": _cmd_init,
