@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import unicodedata
 from datetime import UTC, date, datetime
@@ -11,6 +10,7 @@ from typing import Any
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
+from cli_support import Cli
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from PIL import Image
 
@@ -26,39 +26,12 @@ from dlso_desktop.certificates.pdf import CertificatePage, render
 from dlso_desktop.certificates.qr import qr_matrix
 from dlso_desktop.certificates.record import CertificateRecord, certificate_url, sign
 from dlso_desktop.certificates.scan import ScanError, texts_from_image, texts_from_pdf
-from dlso_desktop.cli import main
 
 COMMUNE = 24133
 HOST = "dlso.daklak.gov.vn"
 NAME = "Y-Ƀlŭl Niê Blô"
 ROOT = generate_key()
 COMMUNE_KEY = generate_key()
-
-
-class Cli:
-    """Runs `dlso --data-dir <dir> ...` in-process and keeps what it printed."""
-
-    def __init__(self, data: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        self.data = data
-        self.capsys = capsys
-        self.out = ""
-        self.err = ""
-
-    def __call__(self, *args: str) -> int:
-        self.capsys.readouterr()
-        code = main(["--data-dir", str(self.data), *args])
-        captured = self.capsys.readouterr()
-        self.out, self.err = captured.out, captured.err
-        return code
-
-    def json(self, *args: str, expect: int = 0) -> Any:
-        code = self("--json", *args)
-        assert code == expect, self.err
-        return json.loads(self.out)
-
-    @property
-    def db_path(self) -> Path:
-        return self.data / "dlso.sqlite"
 
 
 @pytest.fixture

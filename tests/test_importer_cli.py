@@ -13,40 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import Cli
 from conftest import take_snapshot
 
-from dlso_desktop.cli import main
 from dlso_desktop.importer import ImportRejected, import_jsonl
 from dlso_desktop.services import Services
 from dlso_desktop.storage.store import Database, open_database
 
 COMMUNE = 24133
-
-
-class Cli:
-    """Runs `dlso --data-dir <dir> ...` in-process and keeps what it printed."""
-
-    def __init__(self, data: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        self.data = data
-        self.capsys = capsys
-        self.out = ""
-        self.err = ""
-
-    def __call__(self, *args: str) -> int:
-        self.capsys.readouterr()
-        code = main(["--data-dir", str(self.data), *args])
-        captured = self.capsys.readouterr()
-        self.out, self.err = captured.out, captured.err
-        return code
-
-    def json(self, *args: str) -> Any:
-        code = self("--json", *args)
-        assert code == 0, self.err
-        return json.loads(self.out)
-
-    @property
-    def db_path(self) -> Path:
-        return self.data / "dlso.sqlite"
 
 
 @pytest.fixture
