@@ -89,9 +89,10 @@ def settle(ctx: AppContext) -> None:
 
 
 def open_page(
-    qtbot: QtBot, ctx: AppContext, server: Server, timing: SyncTiming = QUIET
+    qtbot: QtBot, ctx: AppContext, server: Server, timing: SyncTiming = QUIET, make: Any = None
 ) -> tuple[SyncPage, SyncController]:
-    controller = SyncController(ctx, factory(server), timing)
+    """The page with its controller; ``make`` overrides the transport factory (default: :func:`factory`)."""
+    controller = SyncController(ctx, make or factory(server), timing)
     page = SyncPage(ctx, controller)
     controller.setParent(page)
     qtbot.addWidget(page)
@@ -640,13 +641,7 @@ def test_a_new_laptop_takes_the_commune_snapshot_with_its_progress_shown(
     a.sync()
     assert snapshot.build(server.engine, server.app.state.snapshots.folder, COMMUNE) is not None
     ctx = make_ctx(b, tmp_path)
-    controller = SyncController(ctx, lambda _url, token: SnapshotTransport(server, token), QUIET)
-    page = SyncPage(ctx, controller)
-    controller.setParent(page)
-    qtbot.addWidget(page)
-    page.show()
-    controller.start()
-    page.activate()
+    page, controller = open_page(qtbot, ctx, server, make=lambda _url, token: SnapshotTransport(server, token))
     progress: list[tuple[str, int, int]] = []
     controller.progress.connect(lambda *p: progress.append(p))
     page.server_edit.setText("http://dlso.test:8000")
