@@ -207,3 +207,51 @@ class ErrorResponse(_Msg):
     error: str
     message_vi: str
     message_en: str
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Certificates (docs/CERTIFICATES_FORMAT.md, "Keys on the way to a laptop")
+
+#: The most serials one request may reserve, and what a laptop asks for (it asks again below the low mark).
+MAX_SERIAL_BLOCK = 10_000
+SERIAL_BLOCK = 1_000
+SERIAL_LOW_MARK = 300
+
+
+class TrustResponse(_Msg):
+    """What a verifier needs, public (no token): the province's root public key, the trust list signed by it,
+    and every commune's revocation list signed by that commune's key. Laptops check all of it themselves."""
+
+    #: raw Ed25519 public key of the provincial root, standard Base64; "" before ``admin keys init-root``
+    root_public_key: str = Field(max_length=64)
+    #: the signed trust list document (``TrustList.to_bytes()`` as text); None before the first commune key
+    trust_list: str | None = None
+    #: the signed per-commune revocation lists (``RevocationList.to_bytes()`` as text)
+    revocation_lists: list[str] = Field(default_factory=list)
+    server_time: str
+
+
+class CommuneKeyResponse(_Msg):
+    """The commune's current signing key, encrypted for the asking device (``keys.wrap_commune_key`` with the
+    device's own token, which the server never stores: it is the bearer token of this very request)."""
+
+    key_id: int = Field(ge=1)
+    commune_code: int
+    #: standard Base64 of the wrapped key
+    wrapped_key: str = Field(max_length=200)
+
+
+class SerialBlockRequest(_Msg):
+    #: the laptop's own id for this request: asking again with the same id returns the same block, so an answer
+    #: lost on the way costs nothing
+    request_id: str = Field(min_length=8, max_length=36)
+    count: int = Field(ge=1, le=MAX_SERIAL_BLOCK)
+
+
+class SerialBlockResponse(_Msg):
+    """Serials ``first`` .. ``last`` (inclusive) of the device's commune, reserved for this device alone."""
+
+    request_id: str
+    commune_code: int
+    first: int = Field(ge=1)
+    last: int = Field(ge=1)

@@ -14,6 +14,7 @@ from datetime import date
 
 from dlso_desktop.models import Role
 from dlso_desktop.services.base import Context, invalid_choice, not_found
+from dlso_desktop.services.certificates import CertificateService
 from dlso_desktop.services.drafts import DraftService
 from dlso_desktop.services.people import HouseholdService, PersonService, VillageService
 from dlso_desktop.services.submissions import SubmissionService
@@ -293,6 +294,7 @@ class Services:
         self.search = SearchService(self.ctx)
         self.admin = AdminService(self.ctx)
         self.drafts = DraftService(self.ctx)
+        self.certificates = CertificateService(self.ctx)
 
 
 __all__ = ["Services", "clean_text", "not_found"]
