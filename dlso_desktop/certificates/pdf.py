@@ -66,7 +66,7 @@ class CertificatePage:
     number: str  # shown as "Số: <number>/GCN-UBND" and under the QR
     course_title: str
     full_name: str
-    birth: date | int  # the date of birth, or only the year when that is all that is known
+    birth: date | int | None  # the date of birth, only the year when that is all that is known, or None
     issue_date: date
     place: str  # the place in the date line, usually the commune's short name
     signer_name: str
@@ -317,7 +317,9 @@ def _date_line(place: str, d: date) -> str:
     return official_date_line(_nfc(place), d)
 
 
-def _birth_text(birth: date | int) -> str:
+def _birth_text(birth: date | int | None) -> str | None:
+    if birth is None:
+        return None
     if isinstance(birth, date):
         return f"Sinh ngày: {birth.day:02d}/{birth.month:02d}/{birth.year:04d}"
     return f"Năm sinh: {int(birth)}"
@@ -479,10 +481,12 @@ class _Renderer:
             top += size * 1.2
         top += 30 - size * 1.2 + 4  # the line under the name keeps its distance whatever the name's size
 
-        parts = [_birth_text(p.birth)]
+        birth = _birth_text(p.birth)
+        parts = [] if birth is None else [birth]
         if p.citizen_id_last4:
             parts.append(f"Số định danh: ********{_nfc(p.citizen_id_last4).strip()[-4:]}")
-        self.text("        ".join(parts), CENTRE_X, top, "regular", BODY_SIZE, max_w=CENTRE_MAX_W)
+        if parts:
+            self.text("        ".join(parts), CENTRE_X, top, "regular", BODY_SIZE, max_w=CENTRE_MAX_W)
         top += 28
 
         course = _nfc(f"Đã hoàn thành khóa học: {_nfc(p.course_title).strip()}")
