@@ -244,3 +244,16 @@ def test_pdf_has_every_page_and_its_qr_decodes(signing: Services, village: Villa
     services.certificates.render_pdf(issued, tmp_path / "s.pdf", progress=lambda d, t: seen.append((d, t)))
     assert seen[-1] == (3, 3)
     assert texts_from_pdf(tmp_path / "s.pdf") == [c.url for c in issued]
+
+
+def test_a_damaged_row_from_elsewhere_is_listed_not_trusted(
+    signing: Services, db: Database, village: VillageView
+) -> None:
+    services = signing
+    session_id, _ = session_with_results(services, village.id, {"Phạm Văn Khôi": "passed"})
+    (cert,) = services.certificates.issue(session_id)
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE certificate SET qr_payload = 'NOT A PAYLOAD' WHERE id = ?", (cert.id,))
+    (listed,) = services.certificates.search("")
+    assert (listed.number, listed.full_name) == (cert.number, "Phạm Văn Khôi")
+    assert services.certificates.verify_text(listed.url).status == "invalid"

@@ -35,7 +35,13 @@ from dlso_desktop.certificates.keys import (
 from dlso_desktop.certificates.pdf import CertificatePage, render
 from dlso_desktop.certificates.present import commune_name, course_name
 from dlso_desktop.certificates.qr import qr_matrix
-from dlso_desktop.certificates.record import CertificateRecord, certificate_url, decode_payload, sign
+from dlso_desktop.certificates.record import (
+    CertificateFormatError,
+    CertificateRecord,
+    certificate_url,
+    decode_payload,
+    sign,
+)
 from dlso_desktop.certificates.scan import ScanError, texts_from_image, texts_from_pdf
 from dlso_desktop.certificates.verify import Verdict, verify
 from dlso_desktop.models import AssessmentResult
@@ -209,6 +215,7 @@ _CERT_SQL = (
     "  ORDER BY r.created_at LIMIT 1) AS revoked_reason,"
     " (SELECT r.revoked_at FROM certificate_revocation r WHERE r.certificate_id = c.id AND r.deleted = 0"
     "  ORDER BY r.created_at LIMIT 1) AS revoked_at"
+    ", (SELECT p.full_name FROM person p WHERE p.id = c.person_id) AS holder_name"
     " FROM certificate c JOIN course co ON co.id = c.course_id"
 )
 
@@ -500,13 +507,16 @@ class CertificateService:
 
     @staticmethod
     def _view(r: Any, host: str) -> CertificateView:
-        signed = decode_payload(r["qr_payload"]).record
+        try:
+            signed: CertificateRecord | None = decode_payload(r["qr_payload"]).record
+        except CertificateFormatError:
+            signed = None  # a damaged row from elsewhere: listed (and verifiable as invalid), never trusted
         return CertificateView(
             r["id"],
             r["number"],
             int(r["serial"]),
             r["person_id"],
-            signed.full_name,
+            r["holder_name"] if signed is None else signed.full_name,
             r["session_id"],
             r["course_id"],
             r["course_code"],
@@ -515,9 +525,9 @@ class CertificateService:
             r["signer_name"],
             r["signer_title"],
             int(r["key_id"] or 0),
-            signed.demo,
+            False if signed is None else signed.demo,
             r["qr_payload"],
-            certificate_url(host, r["qr_payload"]),
+            certificate_url(host, r["qr_payload"] or "-"),
             r["revoked_at"] is not None,
             r["revoked_reason"],
             r["revoked_at"],
