@@ -11,6 +11,7 @@ BENCHES = {
     "sync": sync_bench.run,
     "certificates": cert_bench.run,
     "cert_pdf": cert_pdf_bench.run,
+    "cert_session": cert_pdf_bench.run_session,
 }
 
 names = sys.argv[1:] or list(BENCHES)

@@ -33,3 +33,12 @@ def test_search_and_open_bench_run(
     assert set(figs) == {"search_median_1m_persons", "search_p95_1m_persons", "open_1m_person_db"}
     assert figs["search_median_1m_persons"]["answered"] == "100/100"  # every drawn query finds someone
     assert all("baseline" in f for f in figs.values())
+
+
+def test_certificate_session_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import cert_pdf_bench
+
+    cert_pdf_bench.run_session(12)
+    (fig,) = _figures(capsys.readouterr().out)
+    assert fig["figure"] == "cert_session_500" and fig["certificates"] == 12
+    assert isinstance(fig["value"], float) and isinstance(fig["baseline"], float)
