@@ -1,6 +1,7 @@
 """The provincial server's HTTP API (FastAPI): ``/sync/v1/...``; the schema at ``/sync/v1/openapi.json``.
 
-Every endpoint but ``time`` and ``enroll`` needs ``Authorization: Bearer <device token>``; the commune always
+Every endpoint but ``time``, ``enroll``, ``certificates/trust`` and the public verification page ``/v/<payload>``
+(sync/server/certs.py) needs ``Authorization: Bearer <device token>``; the commune always
 comes from the token's device, never from the request. Request bodies may be gzip-compressed
 (``Content-Encoding: gzip``); responses are gzip-compressed when the client accepts it. Refusals are
 :class:`sync.protocol.ErrorResponse` JSON with a Vietnamese and an English message; no stack trace is ever
@@ -305,9 +306,10 @@ def create_app(engine: Engine, *, concurrent: int | None = None, snapshot_folder
             server_time=utc_now(),
         )
 
-    from sync.server import snapshot
+    from sync.server import certs, snapshot
 
     snapshot.install(app, engine, device, snapshot_folder or snapshot.snapshot_dir(engine.url.render_as_string()))
+    certs.install(app, engine, device, slots=slots)
     return app
 
 

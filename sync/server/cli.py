@@ -5,10 +5,20 @@
     dlso-server admin devices list [--commune CODE] [--json]
     dlso-server admin devices revoke DEVICE_ID
     dlso-server admin stats
+    dlso-server admin keys init-root --out DIR [--passphrase-file F] [--force]
+    dlso-server admin keys issue-commune --commune CODE --root-key FILE [--passphrase-file F]
+                                         [--valid-from YYYY-MM-DD] [--valid-days N]
+    dlso-server admin keys revoke KEY_ID --after TIME --root-key FILE [--passphrase-file F]
+    dlso-server admin keys list [--json]
 
 Every command takes ``--database-url`` (else ``$DLSO_SERVER_DATABASE_URL``, else the SQLite file
 ``./server-data/dlso-server.sqlite``) and brings the database to the newest schema first, so codes can be issued
 before the server ever ran. ``serve`` migrates once, then serves the API with uvicorn.
+
+``admin keys`` holds the certificate keys (docs/DEPLOYMENT.md, "The root key ceremony"): the provincial root
+key lives in an encrypted PEM file, offline, and is given to ``issue-commune`` and ``revoke`` each time; the
+database keeps its public key only. Commune keys are stored encrypted under the server secret, a file beside the
+SQLite database (else ``./server-data/``), or ``$DLSO_SERVER_SECRET_FILE``.
 
 The QR image of an enrollment code (``--qr``) holds one line of JSON: ``{"code": "ABCD-EFGH-JKMN"}``, plus
 ``"server": URL`` when ``--server`` names the address laptops use; a laptop that scans it needs nothing typed.
@@ -27,7 +37,9 @@ import threading
 import zlib
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -37,6 +49,11 @@ from dlso_desktop import admin_units
 from dlso_desktop.cli import BadArgumentsParser, msg
 from dlso_desktop.validation import ValidationError
 from sync.protocol import TOMBSTONE_RETENTION_DAYS
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from sync.server.certs import KeysError
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
 PROG = "dlso-server"
@@ -121,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin_sub = a.add_subparsers(
         dest="admin_command",
         required=True,
-        metavar="{enrollment-code,devices,stats,prune-tombstones,snapshots}",
+        metavar="{enrollment-code,devices,stats,prune-tombstones,snapshots,keys}",
         parser_class=_Parser,
     )
 
@@ -157,7 +174,92 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--full", action="store_true", help="from an empty database instead of the last snapshot")
     sl = sn_sub.add_parser("list", parents=[common, snapshots_dir], help="the snapshots there are (JSON)")
     del sl
+
+    passphrase = _Parser(add_help=False)
+    passphrase.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar="F",
+        help="read the root key's passphrase from this file (first line) instead of asking for it",
+    )
+    root_key = _Parser(add_help=False)
+    root_key.add_argument(
+        "--root-key", type=Path, required=True, metavar="FILE", help="the root key file (root-key.pem)"
+    )
+    k = admin_sub.add_parser("keys", help="certificate keys: the provincial root, commune signing keys")
+    keys_sub = k.add_subparsers(
+        dest="keys_command", required=True, metavar="{init-root,issue-commune,revoke,list}", parser_class=_Parser
+    )
+    ki = keys_sub.add_parser(
+        "init-root",
+        parents=[common, passphrase],
+        help="create the provincial root key (on an offline machine): DIR/root-key.pem and DIR/root.pub",
+    )
+    ki.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for root-key.pem and root.pub")
+    ki.add_argument("--force", action="store_true", help="replace the root the database has (and files in DIR)")
+    kc = keys_sub.add_parser(
+        "issue-commune", parents=[common, root_key, passphrase], help="issue a signing key for a commune"
+    )
+    kc.add_argument("--commune", type=_commune, required=True, help="official commune/ward code, e.g. 24133")
+    kc.add_argument("--valid-from", type=_day, metavar="YYYY-MM-DD", help="first valid day (default today)")
+    kc.add_argument("--valid-days", type=_valid_days, default=366, metavar="N", help="days of validity (default 366)")
+    kr = keys_sub.add_parser(
+        "revoke",
+        parents=[common, root_key, passphrase],
+        help="revoke a commune key: certificates issued up to TIME's day stay valid",
+    )
+    kr.add_argument("key_id", type=_key_id, metavar="KEY_ID")
+    kr.add_argument(
+        "--after",
+        type=_revocation_time,
+        required=True,
+        metavar="TIME",
+        help="the last time the key is known safe: ISO-8601 (2026-06-30T12:00:00+07:00, ...Z); a date alone is"
+        " 00:00 Vietnam time that day; no offset means Vietnam time",
+    )
+    kl = keys_sub.add_parser("list", parents=[common], help="the commune keys and the trust list's sequence")
+    kl.add_argument("--json", action="store_true", help="machine-readable output")
     return p
+
+
+def _day(text: str) -> date:
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date YYYY-MM-DD") from None
+
+
+def _valid_days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of days") from None
+    if not 1 <= days <= 3660:
+        raise argparse.ArgumentTypeError(f"{days} days: choose between 1 and 3660")
+    return days
+
+
+def _key_id(text: str) -> int:
+    try:
+        key_id = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a key id") from None
+    if not 1 <= key_id <= 65535:
+        raise argparse.ArgumentTypeError(f"key ids run from 1 to 65535, not {key_id}")
+    return key_id
+
+
+def _revocation_time(text: str) -> datetime:
+    from sync.server.certs import parse_revocation_time
+
+    try:
+        return parse_revocation_time(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a time (2026-06-30, 2026-06-30T12:00:00+07:00 or 2026-06-30T05:00:00Z)"
+        ) from None
 
 
 def _min_days(text: str) -> int:
@@ -437,6 +539,250 @@ def _snapshots_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------------------------------------------------
+# admin keys
+
+MIN_PASSPHRASE = 12
+
+
+def _read_passphrase_file(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(
+            f"Không đọc được tệp mật khẩu {path}: {exc}", f"Cannot read the passphrase file {path}: {exc}"
+        ) from None
+    lines = text.splitlines()
+    phrase = lines[0] if lines else ""
+    if not phrase:
+        raise BadInput(f"Tệp mật khẩu {path} trống.", f"The passphrase file {path} is empty.")
+    return phrase
+
+
+def _new_passphrase(path: Path | None) -> str:
+    import getpass
+
+    if path is not None:
+        phrase = _read_passphrase_file(path)
+    else:
+        phrase = getpass.getpass(_msg("Mật khẩu cho khóa gốc: ", "Passphrase for the root key: "))
+        again = getpass.getpass(_msg("Nhập lại mật khẩu: ", "Passphrase again: "))
+        if phrase != again:
+            raise BadInput("Hai lần nhập mật khẩu không khớp.", "The two passphrases differ.")
+    if len(phrase) < MIN_PASSPHRASE:
+        raise BadInput(
+            f"Mật khẩu khóa gốc phải có ít nhất {MIN_PASSPHRASE} ký tự.",
+            f"The root key's passphrase must be at least {MIN_PASSPHRASE} characters.",
+        )
+    return phrase
+
+
+def _root_key(path: Path, passphrase_file: Path | None) -> "Ed25519PrivateKey":
+    import getpass
+
+    from dlso_desktop.certificates.keys import TrustError, load_private_key
+
+    try:
+        pem = path.read_bytes()
+    except OSError as exc:
+        raise BadInput(
+            f"Không đọc được tệp khóa gốc {path}: {exc.strerror}", f"Cannot read {path}: {exc.strerror}"
+        ) from None
+    if passphrase_file is not None:
+        phrase = _read_passphrase_file(passphrase_file)
+    else:
+        phrase = getpass.getpass(_msg("Mật khẩu của khóa gốc: ", "The root key's passphrase: "))
+    try:
+        return load_private_key(pem, phrase)
+    except TrustError as exc:
+        if exc.code == "wrong_passphrase":
+            raise BadInput("Sai mật khẩu của khóa gốc.", "Wrong passphrase for the root key.") from None
+        raise BadInput(f"{path} không phải tệp khóa gốc: {exc}", f"{path} is not a root key file: {exc}") from None
+
+
+def _keys_error(exc: "KeysError") -> int:
+    sys.stderr.write(f"{PROG}: {_msg(exc.message_vi, exc.message_en)}\n")
+    return EXIT_FAIL if exc.code == "keys_unavailable" else EXIT_BAD_INPUT
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        os.fchmod(f.fileno(), 0o600)
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    tmp.replace(path)
+
+
+def _keys_init_root(args: argparse.Namespace) -> int:
+    from dlso_desktop.certificates.keys import generate_key, private_key_to_pem
+    from dlso_desktop.certificates.trust import public_key_text, root_fingerprint
+    from sync.server import certs
+
+    out: Path = args.out
+    if out.exists() and not out.is_dir():
+        raise BadInput(f"{out} không phải là thư mục", f"{out} is not a folder")
+    pem_path, pub_path = out / "root-key.pem", out / "root.pub"
+    if not args.force and (pem_path.exists() or pub_path.exists()):
+        raise BadInput(
+            f"{out} đã có khóa gốc; dùng --force để ghi đè (khóa cũ sẽ mất).",
+            f"{out} holds a root key already; use --force to overwrite it (the old key is lost).",
+        )
+    engine = _migrated(args.database_url)
+    try:
+        with engine.connect() as conn:
+            if certs.root_public_key(conn) is not None and not args.force:
+                raise BadInput(
+                    "Máy chủ đã có khóa gốc của tỉnh; dùng --force nếu thật sự muốn thay (các máy đã đồng bộ sẽ"
+                    " từ chối khóa gốc mới).",
+                    "The server already has a provincial root key; use --force to replace it (laptops that synced"
+                    " will refuse the new root).",
+                )
+        phrase = _new_passphrase(args.passphrase_file)
+        root = generate_key()
+        fingerprint = root_fingerprint(root.public_key())
+        with engine.begin() as conn:
+            certs.init_root(conn, root, force=args.force)
+            # inside the transaction: the database keeps no root whose key file could not be written
+            out.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _write_private(pem_path, private_key_to_pem(root, phrase))
+            pub_text = (
+                f"# DLSO provincial root public key (Ed25519, raw, Base64); fingerprint {fingerprint}\n"
+                f"{public_key_text(root.public_key())}\n"
+            )
+            tmp = pub_path.with_name(pub_path.name + ".tmp")
+            tmp.write_text(pub_text, encoding="utf-8")
+            tmp.replace(pub_path)
+    except certs.KeysError as exc:
+        return _keys_error(exc)
+    finally:
+        engine.dispose()
+    _say(
+        _msg(f"Khóa gốc (giữ ngoại tuyến, có mật khẩu): {pem_path}", f"Root key (keep offline, encrypted): {pem_path}")
+    )
+    _say(_msg(f"Khóa công khai: {pub_path}", f"Public key: {pub_path}"))
+    _say(_msg(f"Dấu vân tay: {fingerprint}", f"Fingerprint: {fingerprint}"))
+    return EXIT_OK
+
+
+def _keys_issue(args: argparse.Namespace) -> int:
+    from sync.server import certs
+
+    root = _root_key(args.root_key, args.passphrase_file)
+    engine = _migrated(args.database_url)
+    try:
+        secret = certs.secret_path(engine.url.render_as_string(hide_password=False))
+        with engine.begin() as conn:
+            issued = certs.issue_commune_key(
+                conn, root, args.commune, secret_file=secret, valid_from=args.valid_from, valid_days=args.valid_days
+            )
+    except certs.KeysError as exc:
+        return _keys_error(exc)
+    finally:
+        engine.dispose()
+    _say(_msg(f"Khóa số {issued.key_id}", f"Key id {issued.key_id}"))
+    _say(
+        _msg(
+            f"Xã/phường: {issued.commune_name} ({issued.commune_code})",
+            f"Commune: {issued.commune_name} ({issued.commune_code})",
+        )
+    )
+    _say(
+        _msg(
+            f"Hiệu lực: {issued.valid_from} đến {issued.valid_until}",
+            f"Valid: {issued.valid_from} to {issued.valid_until}",
+        )
+    )
+    _say(_msg(f"Danh sách khóa tin cậy số {issued.trust_sequence}", f"Trust list sequence {issued.trust_sequence}"))
+    return EXIT_OK
+
+
+def _keys_revoke(args: argparse.Namespace) -> int:
+    from dlso_desktop.certificates.keys import local_date, utc_text
+    from sync.server import certs
+
+    root = _root_key(args.root_key, args.passphrase_file)
+    engine = _migrated(args.database_url)
+    try:
+        with engine.begin() as conn:
+            sequence = certs.revoke_key(conn, root, args.key_id, args.after)
+    except certs.KeysError as exc:
+        return _keys_error(exc)
+    finally:
+        engine.dispose()
+    day = local_date(args.after).strftime("%d/%m/%Y")
+    _say(
+        _msg(
+            f"Đã thu hồi khóa {args.key_id} sau {utc_text(args.after)}: giấy cấp đến hết ngày {day} vẫn hợp lệ.",
+            f"Key {args.key_id} revoked after {utc_text(args.after)}: certificates issued up to {day} stay valid.",
+        )
+    )
+    _say(_msg(f"Danh sách khóa tin cậy số {sequence}", f"Trust list sequence {sequence}"))
+    return EXIT_OK
+
+
+def _keys_list(args: argparse.Namespace) -> int:
+    from dlso_desktop.certificates.keys import local_date
+    from dlso_desktop.certificates.trust import root_fingerprint
+    from sync.server import certs
+
+    engine = _migrated(args.database_url)
+    try:
+        with engine.connect() as conn:
+            keys = certs.signing_keys(conn)
+            sequence = certs.trust_sequence(conn)
+            root = certs.root_public_key(conn)
+    finally:
+        engine.dispose()
+    today = local_date(datetime.now(UTC))
+    current = {c: k.key_id for k in keys if k.usable_on(today) for c in [k.commune_code]}
+    if args.json:
+        out = {
+            "root_fingerprint": None if root is None else root_fingerprint(root),
+            "trust_sequence": sequence,
+            "keys": [{**k.as_json(), "current": current.get(k.commune_code) == k.key_id} for k in keys],
+        }
+        _say(json.dumps(out, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if root is None:
+        _say(_msg("Chưa có khóa gốc của tỉnh.", "No provincial root key yet."))
+    else:
+        _say(_msg(f"Khóa gốc: {root_fingerprint(root)}", f"Root key: {root_fingerprint(root)}"))
+    _say(_msg(f"Danh sách khóa tin cậy số {sequence}", f"Trust list sequence {sequence}"))
+    if not keys:
+        _say(_msg("Chưa có khóa ký nào.", "No signing key yet."))
+        return EXIT_OK
+    header = (_msg("Khóa", "Key"), _msg("Xã", "Commune"), _msg("Từ", "From"), _msg("Đến", "Until"),
+              _msg("Thu hồi sau", "Revoked after"), _msg("Đang dùng", "Current"))  # fmt: skip
+    rows = [
+        (
+            str(k.key_id),
+            str(k.commune_code),
+            k.valid_from.isoformat(),
+            k.valid_until.isoformat(),
+            k.as_json()["revoked_after"] or "-",
+            "*" if current.get(k.commune_code) == k.key_id else "",
+        )
+        for k in keys
+    ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for r in [header, *rows]:
+        _say("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+    return EXIT_OK
+
+
+def _keys(args: argparse.Namespace) -> int:
+    commands = {
+        "init-root": _keys_init_root,
+        "issue-commune": _keys_issue,
+        "revoke": _keys_revoke,
+        "list": _keys_list,
+    }
+    return commands[args.keys_command](args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -452,6 +798,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _devices_list(args) if args.devices_command == "list" else _devices_revoke(args)
         if args.admin_command == "prune-tombstones":
             return _prune(args)
+        if args.admin_command == "keys":
+            return _keys(args)
         if args.admin_command == "snapshots":
             return _snapshots_build(args) if args.snapshots_command == "build" else _snapshots_list(args)
         return _stats(args)

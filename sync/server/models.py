@@ -10,7 +10,7 @@ registry (`sync.fields`).
 
 from typing import Any, ClassVar
 
-from sqlalchemy import Column, Index, Integer, Text
+from sqlalchemy import BigInteger, Column, Index, Integer, Text
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -82,6 +82,51 @@ class OpReceipt(ServerModel, table=True):
     reason: str | None = None
     version: int = 0
     received_at: str
+
+
+class SigningKey(ServerModel, table=True):
+    """A commune's certificate signing key (docs/CERTIFICATES_FORMAT.md): the public key, and the private key
+    encrypted (AES-256-GCM, key id as associated data) under the server secret, a file kept outside the
+    database (``sync.server.certs.secret_path``). Its key certificate is not stored: Ed25519 signatures are
+    deterministic, so the root re-signs the same certificate whenever it signs a new trust list."""
+
+    __tablename__ = "signing_key"
+    key_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    commune_code: int = Field(index=True)
+    #: standard Base64 of the raw 32-byte Ed25519 public key
+    public_key: str
+    #: standard Base64 of nonce (12 bytes) + AES-256-GCM ciphertext of the raw 32-byte private key
+    private_key_enc: str
+    valid_from: str  # YYYY-MM-DD, inclusive (Vietnam's calendar)
+    valid_until: str  # YYYY-MM-DD, inclusive
+    #: UTC YYYY-MM-DDTHH:MM:SSZ; certificates issued up to this time's date in Vietnam stay valid
+    revoked_after: str | None = None
+    created_at: str
+
+
+class SerialBlock(ServerModel, table=True):
+    """Serials ``first``..``last`` of a commune, reserved for one device by one request (idempotent by id)."""
+
+    __tablename__ = "serial_block"
+    request_id: str = Field(primary_key=True, max_length=36)
+    device_id: str = Field(max_length=36)
+    commune_code: int = Field(index=True)
+    first: int = Field(sa_column=Column(BigInteger, nullable=False))
+    last: int = Field(sa_column=Column(BigInteger, nullable=False))
+    created_at: str
+
+
+class RevocationListRow(ServerModel, table=True):
+    """The commune's revocation list as last signed by the server, and how far it covers the commune's
+    ``certificate_revocation`` records (their highest version)."""
+
+    __tablename__ = "revocation_list"
+    commune_code: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    counter: int
+    source_version: int
+    #: the signed document (``RevocationList.to_bytes()`` as text)
+    document: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: str
 
 
 class ServerMeta(ServerModel, table=True):
