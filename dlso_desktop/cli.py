@@ -10,15 +10,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 from dlso_desktop import paths
 from dlso_desktop.storage.db import DatabaseError
 from dlso_desktop.storage.store import Database, create_database, open_database
 from dlso_desktop.validation import ValidationError
-
-if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -97,13 +94,24 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("backup", help="a consistent copy of the database (safe while the app runs)")
     s.add_argument("--out", type=Path, required=True)
 
-    s = sub.add_parser("certificates", help="training certificates (verify a signed QR code offline)")
+    s = sub.add_parser("certificates", help="training certificates: print, revoke, verify a signed QR code")
     cert = s.add_subparsers(dest="certificates_command", required=True, parser_class=_Parser)
     s = cert.add_parser("verify", help="verify the QR codes in an image, a PDF, or a typed URL/payload")
     source = s.add_mutually_exclusive_group(required=True)
     source.add_argument("--image", type=Path, help="photo or scan (PNG, JPEG, ...)")
     source.add_argument("--pdf", type=Path, help="PDF of printed certificates (every page is read)")
     source.add_argument("--text", help="the verification URL or payload as typed or pasted")
+    s = cert.add_parser("print", help="issue the certificates of a training session's passed attendees, as one PDF")
+    s.add_argument("--session", required=True, help="training session id")
+    s.add_argument("--out", type=Path, required=True, help="the PDF file to write")
+    s.add_argument(
+        "--person", action="append", dest="persons", metavar="PERSON_ID", help="only this person (repeatable)"
+    )
+    s.add_argument("--signer", help="name of the person who signs (kept for later prints)")
+    s.add_argument("--signer-title", help="the signer's title (default: CHỦ TỊCH)")
+    s = cert.add_parser("revoke", help="revoke an issued certificate by its number")
+    s.add_argument("number", help="certificate number, e.g. 24133-000123")
+    s.add_argument("--reason", required=True, help="why it is revoked")
     return p
 
 
@@ -363,40 +371,61 @@ def _cmd_sync(args: argparse.Namespace) -> None:
             raise _Offline(str(exc)) from None
         finally:
             transport.close()
-        counts = {k: getattr(result, k) for k in ("applied", "duplicate", "conflict", "rejected", "pulled")}
+        cert_lines = []
+        key_id, serials = result.certificates.get("key_id"), result.certificates.get("serials")
+        if key_id is not None:
+            cert_lines.append(
+                _msg(f"Đã nhận khóa ký của xã (khóa {key_id}).", f"Commune signing key {key_id} received.")
+            )
+        if isinstance(serials, list) and len(serials) == 2:
+            cert_lines.append(
+                _msg(
+                    f"Đã nhận số hiệu giấy chứng nhận {serials[0]}-{serials[1]}.",
+                    f"Certificate serials {serials[0]}-{serials[1]} reserved.",
+                )
+            )
         _emit(
             args,
-            {**counts, "reset": result.reset, "snapshot": result.snapshot, "notes": result.notes},
+            result.as_dict(),
             _msg(
                 f"Đã gửi: {result.applied} mới, {result.duplicate} trùng, {result.conflict} xung đột,"
                 f" {result.rejected} bị từ chối; đã nhận {result.pulled} bản ghi.",
                 f"Sent: {result.applied} applied, {result.duplicate} duplicate, {result.conflict} conflict,"
                 f" {result.rejected} rejected; received {result.pulled} records.",
             )
-            + "".join("\n" + n for n in result.notes),
+            + "".join("\n" + n for n in [*cert_lines, *result.notes]),
         )
     finally:
         db.close()
 
 
-def _certificate_root_key() -> "Ed25519PublicKey | None":
-    """The provincial root public key that a stored trust list is checked against, or None.
-
-    No root public key ships with the app yet (keys.py has none), so a trust list in ``meta`` cannot be
-    checked and is not used: only demo certificates then verify ("demo"), the rest give "unknown_key".
-    """
-    return None
+#: Why a laptop prints samples only (``SigningStatus.reason``), for the print summary.
+_DEMO_REASONS = {
+    "not_enrolled": ("máy chưa đăng ký với máy chủ tỉnh", "this laptop is not enrolled with the provincial server"),
+    "no_trust": ("máy chưa nhận danh sách khóa tin cậy (hãy đồng bộ)", "no trust list yet (sync first)"),
+    "no_key": ("máy chưa nhận khóa ký của xã (hãy đồng bộ)", "the commune signing key has not arrived (sync first)"),
+    "key_not_valid": (
+        "khóa ký của xã đã hết hạn hoặc bị thu hồi (hãy đồng bộ)",
+        "the commune signing key expired or was revoked (sync first)",
+    ),
+    "no_serials": ("máy đã hết số hiệu giấy chứng nhận (hãy đồng bộ)", "no certificate serials left (sync first)"),
+}
 
 
 def _cmd_certificates(args: argparse.Namespace) -> None:
+    {"verify": _cert_verify, "print": _cert_print, "revoke": _cert_revoke}[args.certificates_command](args)
+
+
+def _cert_verify(args: argparse.Namespace) -> None:
     from datetime import UTC, date, datetime
 
-    from dlso_desktop.admin_units import commune_by_code
-    from dlso_desktop.certificates.keys import TrustError, TrustList
+    from dlso_desktop.certificates import trust
+    from dlso_desktop.certificates.present import COMPARE_NAME, STATUS_TEXT, commune_name, course_name, reason_text
+    from dlso_desktop.certificates.present import verdict_json as to_json
     from dlso_desktop.certificates.scan import ScanError, texts_from_image, texts_from_pdf
     from dlso_desktop.certificates.verify import verify
+    from dlso_desktop.services import Services
 
-    # only "verify" for now (print and revoke come later)
     try:
         if args.image is not None:
             texts = texts_from_image(args.image)
@@ -409,94 +438,144 @@ def _cmd_certificates(args: argparse.Namespace) -> None:
     if not texts:
         raise BadInput("Không tìm thấy mã QR nào để xác thực.", "No QR code found to verify.")
 
-    trust_list: TrustList | None = None
-    db = _open(args)  # read only: the trust list in meta
+    db = _open(args)  # read only: the trust list, revocation lists and this commune's own revocations
     try:
-        stored = db.meta.get("certificates.trust_list")
-    finally:
-        db.close()
-    root = _certificate_root_key()
-    if stored and root is not None:
-        try:
-            trust_list = TrustList.from_bytes(stored, root)
-        except TrustError as exc:
+        for problem in trust.load(db).problems:
             sys.stderr.write(
                 "dlso: "
                 + _msg(
-                    f"danh sách khóa tin cậy trên máy bị hỏng, không dùng được ({exc.code}).",
-                    f"the trust list on this laptop is damaged and is not used ({exc.code}).",
+                    f"dữ liệu khóa tin cậy trên máy bị hỏng, không dùng được ({problem}).",
+                    f"trust data on this laptop is damaged and is not used ({problem}).",
                 )
                 + "\n"
             )
-    # Revocation lists arrive with sync later; until then no certificate can be known to be revoked here.
+        trust_list, revocations = Services(db).certificates.verifier()
+    finally:
+        db.close()
     now = datetime.now(UTC)
-    verdicts = [verify(t, trust_list, None, now=now) for t in texts]
-
-    status_text = {
-        "valid": _msg("HỢP LỆ", "VALID"),
-        "revoked": _msg("ĐÃ THU HỒI", "REVOKED"),
-        "invalid": _msg("KHÔNG HỢP LỆ", "INVALID"),
-        "demo": _msg("MẪU - KHÔNG CÓ GIÁ TRỊ", "SAMPLE - NOT VALID"),
-    }
-    reason_vi = {
-        "unknown_key": "khóa ký không có trong danh sách khóa tin cậy của máy",
-        "bad_signature": "chữ ký không khớp với nội dung (giấy bị sửa hoặc giả)",
-        "wrong_commune": "khóa ký thuộc xã/phường khác",
-        "key_not_yet_valid": "cấp trước thời hạn của khóa ký",
-        "key_expired": "cấp sau khi khóa ký hết hạn",
-        "key_revoked": "cấp sau khi khóa ký bị thu hồi",
-        "issued_in_future": "ngày cấp ở tương lai",
-        "demo_key_without_flag": "ký bằng khóa mẫu nhưng không đánh dấu là mẫu",
-        "certificate_revoked": "giấy chứng nhận đã bị thu hồi",
-    }
+    verdicts = [verify(t, trust_list, revocations, now=now) for t in texts]
 
     def day(d: date) -> str:
         return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
 
-    rows: list[dict[str, Any]] = []
     lines: list[str] = []
     for i, v in enumerate(verdicts, 1):
-        r = v.record
-        birth = None if r is None else r.birth.isoformat() if isinstance(r.birth, date) else r.birth
-        rows.append(
-            {
-                "status": v.status,
-                "reason": v.reason,
-                "number": None if r is None else r.number,
-                "name": None if r is None else r.full_name,
-                "course_code": None if r is None else r.course_code,
-                "commune_code": None if r is None else r.commune_code,
-                "issue_date": None if r is None else r.issue_date.isoformat(),
-                "birth": birth,
-            }
-        )
-        head = f"[{i}] {status_text[v.status]}"
-        if v.reason is not None:
-            why = _msg(reason_vi.get(v.reason, "mã không đúng định dạng giấy chứng nhận"), v.detail or v.reason)
-            head += f" — {_msg('lý do', 'reason')}: {why} ({v.reason})"
+        vi, en = STATUS_TEXT[v.status]
+        head = f"[{i}] {_msg(vi, en)}"
+        why = reason_text(v.reason)
+        if why is not None:
+            head += f" — {_msg('lý do', 'reason')}: {_msg(*why)} ({v.reason})"
         lines.append(head)
+        r = v.record
         if r is not None:
-            try:
-                commune = f"{commune_by_code(r.commune_code).display_name} ({r.commune_code})"
-            except ValidationError:
-                commune = str(r.commune_code)
+            commune = commune_name(r.commune_code)
+            course = course_name(r.course_code)
             lines += [
                 f"    {_msg('Số', 'Number')}: {r.number}",
                 f"    {_msg('Họ và tên', 'Name')}: {r.full_name}",
-                f"    {_msg('Khóa học', 'Course')}: {r.course_code}",
-                f"    {_msg('Xã/phường', 'Commune')}: {commune}",
+                f"    {_msg('Khóa học', 'Course')}: {r.course_code}" + (f" — {course}" if course else ""),
+                f"    {_msg('Xã/phường', 'Commune')}: "
+                + (f"{commune} ({r.commune_code})" if commune else str(r.commune_code)),
                 f"    {_msg('Ngày cấp', 'Issued on')}: {day(r.issue_date)}",
             ]
     if any(v.status in ("valid", "demo") for v in verdicts):
-        lines.append(
-            _msg(
-                "Hãy so họ tên trên giấy với họ tên đã ký ở trên.",
-                "Compare the name on the paper with the signed name above.",
-            )
-        )
-    _emit(args, rows, "\n".join(lines))
+        lines.append(_msg(*COMPARE_NAME))
+    _emit(args, [to_json(v) for v in verdicts], "\n".join(lines))
     if any(v.status in ("revoked", "invalid") for v in verdicts):
         raise SystemExit(EXIT_FAIL)
+
+
+def _cert_print(args: argparse.Namespace) -> None:
+    from dlso_desktop.services import Services
+
+    out: Path = args.out
+    if not out.parent.is_dir():
+        raise BadInput(f"Không có thư mục {out.parent}.", f"No such folder: {out.parent}.")
+    if out.is_dir():
+        raise BadInput(f"{out} là một thư mục, không phải tệp PDF.", f"{out} is a folder, not a PDF file.")
+    db = _open(args)
+    try:
+        certificates = Services(db).certificates  # the CLI acts without a user, as import does
+        if args.signer is not None or args.signer_title is not None:
+            current = certificates.signing_status()
+            certificates.set_signer(
+                current.signer_name if args.signer is None else args.signer,
+                current.signer_title if args.signer_title is None else args.signer_title,
+            )
+        try:
+            views = certificates.issue(args.session, args.persons)
+        except ValidationError as exc:
+            if exc.code == "session_id.not_found":
+                raise BadInput(
+                    f"Không tìm thấy buổi học {args.session}.", f"No training session {args.session}."
+                ) from None
+            raise
+        status = certificates.signing_status()
+        demo = any(v.demo for v in views)
+        partial = out.with_name(out.name + ".part")
+        show = sys.stderr.isatty() and not args.json
+
+        def progress(done: int, total: int) -> None:
+            if show:
+                sys.stderr.write(f"\r{_msg('Đang tạo PDF', 'Building the PDF')}: {done}/{total}")
+                sys.stderr.flush()
+
+        try:
+            certificates.render_pdf(views, partial, progress=progress)
+            os.replace(partial, out)
+        finally:
+            partial.unlink(missing_ok=True)
+            if show:
+                sys.stderr.write("\n")
+    finally:
+        db.close()
+    numbers = [v.number for v in views]
+    reason = status.reason if demo else None
+    data = {
+        "file": str(out),
+        "count": len(views),
+        "numbers": numbers,
+        "first_number": min(numbers),
+        "last_number": max(numbers),
+        "demo": demo,
+        "demo_reason": reason,
+        "key_id": views[0].key_id,
+    }
+    span = numbers[0] if len(set(numbers)) == 1 else f"{min(numbers)} … {max(numbers)}"
+    text = _msg(
+        f"Đã in {len(views)} giấy chứng nhận (số {span}) vào {out}.",
+        f"Printed {len(views)} certificate(s) (numbers {span}) to {out}.",
+    )
+    if demo:
+        why = _DEMO_REASONS.get(reason or "", (reason or "", reason or ""))
+        text += "\n" + _msg(f"Đây là bản MẪU - KHÔNG CÓ GIÁ TRỊ: {why[0]}.", f"These are SAMPLES, NOT VALID: {why[1]}.")
+    _emit(args, data, text)
+
+
+def _cert_revoke(args: argparse.Namespace) -> None:
+    from dlso_desktop.services import Services
+
+    db = _open(args)
+    try:
+        certificates = Services(db).certificates  # the CLI acts without a user, as import does
+        view = certificates.by_number(args.number)
+        done = certificates.revoke(view.id or "", args.reason)
+    finally:
+        db.close()
+    _emit(
+        args,
+        {
+            "number": done.number,
+            "name": done.full_name,
+            "revoked": done.revoked,
+            "reason": done.revoked_reason,
+            "revoked_at": done.revoked_at,
+        },
+        _msg(
+            f"Đã thu hồi giấy chứng nhận số {done.number} ({done.full_name}).",
+            f"Revoked certificate {done.number} ({done.full_name}).",
+        ),
+    )
 
 
 COMMANDS = {

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from dlso_desktop import __version__
 from dlso_desktop.ids import parse_utc, utc_now
@@ -18,6 +19,9 @@ from dlso_desktop.storage.store import Database
 from sync import bootstrap, local
 from sync import protocol as P
 from sync.transport import HttpTransport, Refused, Transport, TransportError
+
+if TYPE_CHECKING:
+    from dlso_desktop.certificates.keys import TrustEntry, TrustList
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total) — total 0 when unknown
 
@@ -39,6 +43,8 @@ class RoundResult:
     snapshot: bool = False
     clock_offset_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    #: what the certificates step changed (see :func:`sync_certificates`)
+    certificates: dict[str, object] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -171,7 +177,12 @@ class SyncEngine:
             raise
         local.set_meta(self.db, {local.LAST_SYNC: utc_now(), local.LAST_ERROR: None})
         local.prune_acknowledged(self.db)
+        self.certificates(result)
         return result
+
+    def certificates(self, result: RoundResult, *, now: datetime | None = None) -> None:
+        """The certificates step (after push and pull): never raises, problems become notes."""
+        sync_certificates(self.db, self.transport, result, now=now)
 
     def push(self, result: RoundResult) -> None:
         total = local.pending_count(self.db)
@@ -281,6 +292,260 @@ class SyncEngine:
         local.set_meta(self.db, {local.CLOCK_OFFSET: f"{offset:.1f}"})
         if abs(offset) > P.CLOCK_WARNING_SECONDS:
             result.notes.append(f"this laptop's clock is off by {offset / 3600:+.1f} hours")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Certificates: the trust list, this laptop's commune key and its serial blocks (docs/SYNC_PROTOCOL.md,
+# "Certificates on the laptop"). Never fails a round: what goes wrong becomes a note and waits for the next.
+
+CERT_TRUST = f"{P.PREFIX}/certificates/trust"
+CERT_COMMUNE_KEY = f"{P.PREFIX}/certificates/commune-key"
+CERT_SERIALS = f"{P.PREFIX}/certificates/serials"
+#: the largest serial a certificate record can carry (4 bytes)
+MAX_SERIAL = 0xFFFF_FFFF
+
+
+class _CertStop(Exception):
+    """The certificates step cannot go on this round (the note is written already)."""
+
+
+def sync_certificates(
+    db: Database, transport: Transport, result: RoundResult | None = None, *, now: datetime | None = None
+) -> RoundResult:
+    """Trust list and revocation lists (public), then the commune key when a newer one is due, then a serial
+    block when fewer than ``SERIAL_LOW_MARK`` are left. Callable alone (after enrollment); never raises:
+    problems go into ``result.notes`` and ``result.certificates`` says what changed."""
+    result = result if result is not None else RoundResult()
+    changed: dict[str, object] = {
+        "trust_sequence": None,  # the sequence of a newer trust list, stored
+        "root_pinned": False,  # the root public key was pinned (first sync of a build without one)
+        "revocation_lists": 0,  # revocation lists that added something
+        "key_id": None,  # the commune key received and stored
+        "serials": None,  # [first, last] of the serial block reserved
+    }
+    result.certificates = changed
+    when = now or datetime.now(UTC)
+    try:
+        _cert_trust(db, transport, result, changed)
+        token = local.get_meta(db, local.TOKEN)
+        if not token:
+            result.notes.append("certificates: not enrolled, no commune key")
+            return result
+        _cert_commune_key(db, transport, token, when, result, changed)
+        _cert_serials(db, transport, token, result, changed)
+    except _CertStop:
+        pass
+    except Exception as exc:  # a certificates problem never undoes or fails the round
+        result.notes.append(f"certificates: step failed ({type(exc).__name__}: {exc})")
+    return result
+
+
+def _cert_call(result: RoundResult, what: str, call: Callable[[], dict[str, object]]) -> dict[str, object]:
+    """One request of the step; an old server (404) or no network stops the step with a note."""
+    try:
+        return call()
+    except Refused as exc:
+        if exc.status == 404 and exc.code != "no_commune_key":
+            result.notes.append("certificates: the server has no certificate service (older server)")
+            raise _CertStop from None
+        raise
+    except TransportError as exc:
+        result.notes.append(f"certificates: {what} not received ({exc}); retried next round")
+        raise _CertStop from None
+
+
+def _cert_trust(db: Database, transport: Transport, result: RoundResult, changed: dict[str, object]) -> None:
+    from dlso_desktop.certificates import trust
+
+    try:
+        raw = _cert_call(result, "trust list", lambda: transport.get(CERT_TRUST))
+    except Refused as exc:
+        result.notes.append(f"certificates: trust list refused ({exc.code})")
+        raise _CertStop from None
+    try:
+        answer = P.TrustResponse.model_validate(raw)
+    except ValueError:
+        result.notes.append("certificates: bad trust answer")
+        raise _CertStop from None
+    stored = trust.store_trust(db, answer.root_public_key, answer.trust_list, answer.revocation_lists)
+    changed["trust_sequence"] = stored.trust_sequence
+    changed["root_pinned"] = stored.pinned_root
+    changed["revocation_lists"] = stored.revocation_lists
+    for reason in stored.refused:
+        result.notes.append(f"certificates: refused {reason}")
+
+
+def _usable(entry: "TrustEntry", commune_code: int, now: datetime) -> bool:
+    """A key this commune may sign with now: valid today (Vietnam's date) and not revoked by now."""
+    from dlso_desktop.certificates.keys import local_date
+
+    cert = entry.certificate
+    if cert.commune_code != commune_code or not cert.valid_from <= local_date(now) <= cert.valid_until:
+        return False
+    return entry.revoked_after is None or entry.revoked_after > now
+
+
+def current_commune_key(trust_list: "TrustList | None", commune_code: int, now: datetime) -> "TrustEntry | None":
+    """The commune's highest key id usable now, per the trust list (the key a laptop should hold)."""
+    if trust_list is None:
+        return None
+    usable = [e for e in trust_list.keys_of(commune_code) if _usable(e, commune_code, now)]
+    return max(usable, key=lambda e: e.certificate.key_id, default=None)
+
+
+def _cert_commune_key(
+    db: Database, transport: Transport, token: str, now: datetime, result: RoundResult, changed: dict[str, object]
+) -> None:
+    import base64
+    import binascii
+
+    from dlso_desktop.certificates import trust
+    from dlso_desktop.certificates.keys import public_key_bytes, unwrap_commune_key
+
+    trust_list = trust.load(db).trust_list
+    want = current_commune_key(trust_list, db.commune_code, now)
+    if trust_list is None or want is None:
+        return
+    held = trust.commune_key(db, token)
+    if held is not None and held[0] == want.certificate.key_id:
+        return
+    try:
+        raw = _cert_call(result, "commune key", lambda: transport.get(CERT_COMMUNE_KEY))
+    except Refused as exc:
+        if exc.code == "no_commune_key":
+            result.notes.append("certificates: no commune key yet")
+        else:
+            result.notes.append(f"certificates: commune key refused ({exc.code})")
+        return
+    try:
+        answer = P.CommuneKeyResponse.model_validate(raw)
+    except ValueError:
+        result.notes.append("certificates: bad commune key answer")
+        return
+
+    def problem() -> str | None:
+        if answer.commune_code != db.commune_code:
+            return "other_commune"
+        try:
+            blob = base64.b64decode(answer.wrapped_key, validate=True)
+            key_id, key = unwrap_commune_key(blob, device_token=token, device_id=db.device_id)
+        except (binascii.Error, ValueError):  # TrustError is a ValueError
+            return "cannot_unwrap"
+        entry = trust_list.entry(key_id)
+        if key_id != answer.key_id:
+            return "key_id_mismatch"
+        if entry is None or entry.certificate.commune_code != db.commune_code:
+            return "unknown_key"
+        if public_key_bytes(key) != entry.certificate.public_key:
+            return "wrong_public_key"  # not the key the province vouches for under this id
+        if not _usable(entry, db.commune_code, now):
+            return "key_not_valid"
+        return None
+
+    why = problem()
+    if why is not None:
+        result.notes.append(f"certificates: commune key {answer.key_id} refused ({why})")
+        return
+    if held is not None and held[0] == answer.key_id:
+        return
+    blob_text = base64.b64encode(base64.b64decode(answer.wrapped_key, validate=True)).decode("ascii")
+    local.set_meta(db, {trust.COMMUNE_KEY: blob_text})
+    changed["key_id"] = answer.key_id
+    if answer.key_id != want.certificate.key_id:
+        result.notes.append(
+            f"certificates: the server sent key {answer.key_id}, the trust list's current key is"
+            f" {want.certificate.key_id}"
+        )
+
+
+def serial_blocks(text: str | None) -> list[tuple[int, int]]:
+    """The free serial blocks as kept in meta (JSON ``[[next, last], ...]``); malformed items are left out."""
+    import json
+
+    try:
+        raw = json.loads(text or "[]")
+    except ValueError:
+        return []
+    out: list[tuple[int, int]] = []
+    for item in raw if isinstance(raw, list) else []:
+        if (
+            isinstance(item, list)
+            and len(item) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in item)
+            and 1 <= item[0] <= item[1]
+        ):
+            out.append((item[0], item[1]))
+    return out
+
+
+def _cert_serials(
+    db: Database, transport: Transport, token: str, result: RoundResult, changed: dict[str, object]
+) -> None:
+    import uuid
+
+    from dlso_desktop.certificates import trust
+
+    if trust.commune_key(db, token) is None:
+        return  # serials are only used with a commune key: none are reserved before it arrives
+    free = sum(last - first + 1 for first, last in serial_blocks(local.get_meta(db, trust.SERIAL_BLOCKS)))
+    if free >= P.SERIAL_LOW_MARK:
+        return
+    request_id = local.get_meta(db, trust.SERIAL_REQUEST)
+    if not request_id:
+        request_id = str(uuid.uuid4())
+        local.set_meta(db, {trust.SERIAL_REQUEST: request_id})  # kept before asking: a lost answer is asked again
+    body = P.SerialBlockRequest(request_id=request_id, count=P.SERIAL_BLOCK).model_dump()
+    try:
+        raw = _cert_call(result, "serial block", lambda: transport.post(CERT_SERIALS, body))
+    except Refused as exc:
+        result.notes.append(f"certificates: serial block refused ({exc.code})")
+        if exc.status in (400, 409, 422):
+            local.set_meta(db, {trust.SERIAL_REQUEST: None})  # that request can never succeed: a new one next time
+        return
+    try:
+        answer = P.SerialBlockResponse.model_validate(raw)
+    except ValueError:
+        result.notes.append("certificates: bad serial block answer")
+        return
+    if (
+        answer.request_id != request_id
+        or answer.commune_code != db.commune_code
+        or not 1 <= answer.first <= answer.last <= MAX_SERIAL
+        or answer.last - answer.first + 1 > P.MAX_SERIAL_BLOCK
+    ):
+        result.notes.append("certificates: bad serial block answer")
+        return
+    if _add_serial_block(db, answer.first, answer.last):
+        changed["serials"] = [answer.first, answer.last]
+
+
+def _add_serial_block(db: Database, first: int, last: int) -> bool:
+    """Append the block and forget the request, in one transaction (False when the block was there already)."""
+    import json
+
+    from dlso_desktop.certificates import trust
+
+    with db.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
+        conn.begin()
+        try:
+            row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (trust.SERIAL_BLOCKS,)).first()
+            blocks = serial_blocks(None if row is None else str(row[0]))
+            added = not any(a <= last and first <= b for a, b in blocks)
+            if added:
+                blocks = sorted([*blocks, (first, last)])
+            text = json.dumps([list(b) for b in blocks])
+            conn.exec_driver_sql(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (trust.SERIAL_BLOCKS, text),
+            )
+            conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (trust.SERIAL_REQUEST,))
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+    db.meta[trust.SERIAL_BLOCKS] = text
+    db.meta.pop(trust.SERIAL_REQUEST, None)
+    return added
 
 
 class BadAnswer(ValueError):
