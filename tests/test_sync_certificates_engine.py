@@ -488,6 +488,20 @@ def test_a_failing_certificates_step_leaves_push_and_pull_intact(server: Server,
         a.close()
 
 
+def page_verdict(server: Server, payload: str) -> dict[str, Any]:
+    answer = server.client.get(f"/v/{payload}", params={"format": "json"})
+    assert answer.status_code == 200
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def laptop_verdict(lap: Any, url: str) -> dict[str, Any]:
+    from dlso_desktop.certificates.present import verdict_json
+
+    trust_list, revocations = lap.services.certificates.verifier()
+    return verdict_json(verify(url, trust_list, revocations, now=datetime.now(UTC)))
+
+
 def test_end_to_end_with_the_provincial_server(server: Server, tmp_path: Path) -> None:
     from sync.server import certs
 
@@ -558,11 +572,17 @@ def test_end_to_end_with_the_provincial_server(server: Server, tmp_path: Path) -
         (cert,) = a.services.certificates.issue(session_id)
         assert cert.number == f"{COMMUNE}-{P.SERIAL_BLOCK - 10:06d}"
         assert b.services.certificates.verify_text(cert.url).status == "valid"  # b verifies offline
+        a.sync()
+        # the provincial page says what the laptops say, field for field
+        assert page_verdict(server, cert.payload) == laptop_verdict(b, cert.url)
+        assert page_verdict(server, cert.payload)["status"] == "valid"
         a.services.certificates.revoke(cert.id or "", "ghi sai tên")
         a.sync()
         result = b.sync()
         assert result.certificates["revocation_lists"] == 1 and result.notes == []
         assert b.services.certificates.verify_text(cert.url).status == "revoked"
+        assert page_verdict(server, cert.payload) == laptop_verdict(b, cert.url)
+        assert page_verdict(server, cert.payload)["status"] == "revoked"
         assert trust.load(b.db).revocations.is_revoked(COMMUNE, cert.serial)
     finally:
         a.close()
