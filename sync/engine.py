@@ -21,7 +21,7 @@ from sync import protocol as P
 from sync.transport import HttpTransport, Refused, Transport, TransportError
 
 if TYPE_CHECKING:
-    from dlso_desktop.certificates.keys import TrustEntry, TrustList
+    pass
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total) — total 0 when unknown
 
@@ -375,24 +375,6 @@ def _cert_trust(db: Database, transport: Transport, result: RoundResult, changed
         result.notes.append(f"certificates: refused {reason}")
 
 
-def _usable(entry: "TrustEntry", commune_code: int, now: datetime) -> bool:
-    """A key this commune may sign with now: valid today (Vietnam's date) and not revoked by now."""
-    from dlso_desktop.certificates.keys import local_date
-
-    cert = entry.certificate
-    if cert.commune_code != commune_code or not cert.valid_from <= local_date(now) <= cert.valid_until:
-        return False
-    return entry.revoked_after is None or entry.revoked_after > now
-
-
-def current_commune_key(trust_list: "TrustList | None", commune_code: int, now: datetime) -> "TrustEntry | None":
-    """The commune's highest key id usable now, per the trust list (the key a laptop should hold)."""
-    if trust_list is None:
-        return None
-    usable = [e for e in trust_list.keys_of(commune_code) if _usable(e, commune_code, now)]
-    return max(usable, key=lambda e: e.certificate.key_id, default=None)
-
-
 def _cert_commune_key(
     db: Database, transport: Transport, token: str, now: datetime, result: RoundResult, changed: dict[str, object]
 ) -> None:
@@ -403,7 +385,7 @@ def _cert_commune_key(
     from dlso_desktop.certificates.keys import public_key_bytes, unwrap_commune_key
 
     trust_list = trust.load(db).trust_list
-    want = current_commune_key(trust_list, db.commune_code, now)
+    want = trust.current_key(trust_list, db.commune_code, now)
     if trust_list is None or want is None:
         return
     held = trust.commune_key(db, token)
@@ -438,7 +420,7 @@ def _cert_commune_key(
             return "unknown_key"
         if public_key_bytes(key) != entry.certificate.public_key:
             return "wrong_public_key"  # not the key the province vouches for under this id
-        if not _usable(entry, db.commune_code, now):
+        if not trust.usable_key(entry, db.commune_code, now):
             return "key_not_valid"
         return None
 
@@ -458,26 +440,6 @@ def _cert_commune_key(
         )
 
 
-def serial_blocks(text: str | None) -> list[tuple[int, int]]:
-    """The free serial blocks as kept in meta (JSON ``[[next, last], ...]``); malformed items are left out."""
-    import json
-
-    try:
-        raw = json.loads(text or "[]")
-    except ValueError:
-        return []
-    out: list[tuple[int, int]] = []
-    for item in raw if isinstance(raw, list) else []:
-        if (
-            isinstance(item, list)
-            and len(item) == 2
-            and all(isinstance(v, int) and not isinstance(v, bool) for v in item)
-            and 1 <= item[0] <= item[1]
-        ):
-            out.append((item[0], item[1]))
-    return out
-
-
 def _cert_serials(
     db: Database, transport: Transport, token: str, result: RoundResult, changed: dict[str, object]
 ) -> None:
@@ -487,7 +449,7 @@ def _cert_serials(
 
     if trust.commune_key(db, token) is None:
         return  # serials are only used with a commune key: none are reserved before it arrives
-    free = sum(last - first + 1 for first, last in serial_blocks(local.get_meta(db, trust.SERIAL_BLOCKS)))
+    free = sum(last - first + 1 for first, last in trust.serial_blocks(local.get_meta(db, trust.SERIAL_BLOCKS)))
     if free >= P.SERIAL_LOW_MARK:
         return
     request_id = local.get_meta(db, trust.SERIAL_REQUEST)
@@ -529,7 +491,7 @@ def _add_serial_block(db: Database, first: int, last: int) -> bool:
         conn.begin()
         try:
             row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (trust.SERIAL_BLOCKS,)).first()
-            blocks = serial_blocks(None if row is None else str(row[0]))
+            blocks = trust.serial_blocks(None if row is None else str(row[0]))
             added = not any(a <= last and first <= b for a, b in blocks)
             if added:
                 blocks = sorted([*blocks, (first, last)])

@@ -22,6 +22,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Final
 
@@ -31,8 +32,10 @@ from sqlalchemy import Connection
 from dlso_desktop.certificates.keys import (
     RevocationList,
     Revocations,
+    TrustEntry,
     TrustError,
     TrustList,
+    local_date,
     public_key_bytes,
     unwrap_commune_key,
 )
@@ -47,8 +50,10 @@ __all__ = [
     "TRUST_LIST",
     "TrustState",
     "commune_key",
+    "current_key",
     "load",
     "root_fingerprint",
+    "serial_blocks",
     "shipped_root_key",
     "store_trust",
 ]
@@ -279,6 +284,40 @@ def store_trust(
         texts = [kept[c].to_bytes().decode("utf-8") for c in sorted(kept)]
         _set(conn, {REVOCATION_LISTS: json.dumps(texts, ensure_ascii=False) if texts else None})
     return StoreResult(pinned, stored_sequence, added, tuple(refused))
+
+
+def serial_blocks(text: str | None) -> list[tuple[int, int]]:
+    """The free serial blocks as kept in meta (JSON ``[[next, last], ...]``); malformed items are left out."""
+    try:
+        raw = json.loads(text or "[]")
+    except ValueError:
+        return []
+    out: list[tuple[int, int]] = []
+    for item in raw if isinstance(raw, list) else []:
+        if (
+            isinstance(item, list)
+            and len(item) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in item)
+            and 1 <= item[0] <= item[1]
+        ):
+            out.append((item[0], item[1]))
+    return out
+
+
+def usable_key(entry: TrustEntry, commune_code: int, now: datetime) -> bool:
+    """A key this commune may sign with now: its own, valid today (Vietnam's date) and not revoked by now."""
+    cert = entry.certificate
+    if cert.commune_code != commune_code or not cert.valid_from <= local_date(now) <= cert.valid_until:
+        return False
+    return entry.revoked_after is None or entry.revoked_after > now
+
+
+def current_key(trust_list: TrustList | None, commune_code: int, now: datetime) -> TrustEntry | None:
+    """The commune's highest key id usable now: the key its laptops sign with (and should hold)."""
+    if trust_list is None:
+        return None
+    usable = [e for e in trust_list.keys_of(commune_code) if usable_key(e, commune_code, now)]
+    return max(usable, key=lambda e: e.certificate.key_id, default=None)
 
 
 def commune_key(db: Database, device_token: str) -> tuple[int, Ed25519PrivateKey] | None:

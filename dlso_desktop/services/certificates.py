@@ -27,7 +27,6 @@ from dlso_desktop.certificates.keys import (
     DEMO_KEY_ID,
     RevocationList,
     Revocations,
-    TrustEntry,
     TrustList,
     demo_private_key,
     public_key_bytes,
@@ -134,7 +133,7 @@ def _error(field_name: str, code: str, vi: str, en: str) -> ValidationError:
 def _take_serials(conn: Connection, count: int) -> list[int]:
     """``count`` serials from this laptop's reserved blocks, removed from them (in the caller's transaction)."""
     row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (trust.SERIAL_BLOCKS,)).first()
-    blocks = _blocks(None if row is None else str(row[0]))
+    blocks = trust.serial_blocks(None if row is None else str(row[0]))
     taken: list[int] = []
     while len(taken) < count and blocks:
         first, last = blocks[0]
@@ -156,40 +155,6 @@ def _take_serials(conn: Connection, count: int) -> list[int]:
         (trust.SERIAL_BLOCKS, json.dumps([list(b) for b in blocks])),
     )
     return taken
-
-
-def _blocks(text: str | None) -> list[tuple[int, int]]:
-    try:
-        raw = json.loads(text or "[]")
-    except ValueError:
-        return []
-    out: list[tuple[int, int]] = []
-    for item in raw if isinstance(raw, list) else []:
-        if (
-            isinstance(item, list)
-            and len(item) == 2
-            and all(isinstance(v, int) and not isinstance(v, bool) for v in item)
-            and 1 <= item[0] <= item[1]
-        ):
-            out.append((item[0], item[1]))
-    return out
-
-
-def current_key(trust_list: TrustList | None, commune_code: int, today: date) -> TrustEntry | None:
-    """The key a commune signs with on ``today``: its highest key id valid that day and not revoked by then."""
-    if trust_list is None:
-        return None
-    best: TrustEntry | None = None
-    for entry in trust_list.keys_of(commune_code):
-        cert = entry.certificate
-        if not cert.valid_from <= today <= cert.valid_until:
-            continue
-        revoked_on = entry.revoked_on()
-        if revoked_on is not None and today > revoked_on:
-            continue
-        if best is None or cert.key_id > best.certificate.key_id:
-            best = entry
-    return best
 
 
 @dataclass(slots=True)
@@ -237,7 +202,7 @@ class CertificateService:
                 )
             }
             state = trust.load_from(conn, shipped=trust.shipped_root_key())
-        serials = sum(last - first + 1 for first, last in _blocks(meta.get(trust.SERIAL_BLOCKS)))
+        serials = sum(last - first + 1 for first, last in trust.serial_blocks(meta.get(trust.SERIAL_BLOCKS)))
         host = meta.get(VERIFY_HOST) or urlsplit(meta.get("sync.server", "")).netloc or DEFAULT_VERIFY_HOST
         signer, title = meta.get(SIGNER_NAME, ""), meta.get(SIGNER_TITLE, DEFAULT_SIGNER_TITLE)
 
@@ -254,7 +219,7 @@ class CertificateService:
         if held is None:
             return demo("no_key")
         key_id, key = held
-        entry = current_key(state.trust_list, db.commune_code, self.ctx.today())
+        entry = trust.current_key(state.trust_list, db.commune_code, datetime.now(UTC))
         if entry is None or entry.certificate.key_id != key_id:
             # the held key expired or was revoked, or a newer key was issued and has not arrived yet
             return demo("key_not_valid" if entry is None or entry.certificate.key_id < key_id else "no_key")
