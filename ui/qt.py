@@ -1,6 +1,6 @@
 """The one place Qt is imported from: the Qt binding and its version are checked here once."""
 
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtPrintSupport, QtWidgets
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
@@ -17,6 +17,7 @@ __all__ = [
     "Qt",
     "QtCore",
     "QtGui",
+    "QtPrintSupport",
     "QtWidgets",
     "Signal",
     "Slot",

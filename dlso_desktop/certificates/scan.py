@@ -86,7 +86,10 @@ def texts_from_pdf(path: Path | str, dpi: int = DEFAULT_DPI) -> list[str]:
             page = document[index]
             try:
                 bitmap = page.render(scale=dpi / 72, grayscale=True)
-                texts.extend(_qr_texts(bitmap.to_pil()))
+                try:
+                    texts.extend(_qr_texts(bitmap.to_pil()))
+                finally:
+                    bitmap.close()  # here, on this thread: pdfium is not thread-safe
             except pdfium.PdfiumError as exc:
                 raise ScanError(
                     "unreadable",
