@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from dlso_desktop.certificates import keys, trust
-from dlso_desktop.storage.store import Database
+from dlso_desktop.storage.store import Database, write_meta
 
 TOKEN = "test-device-token-0123456789abcdef"
 
@@ -58,14 +58,13 @@ def make_signing(db: Database, p: Province | None = None, *, serials: tuple[int,
     assert not result.refused, result
     key_id, key = next(iter(p.commune_keys.items()))
     blob = keys.wrap_commune_key(key, key_id=key_id, device_token=TOKEN, device_id=db.device_id)
-    with db.engine.begin() as conn:
-        for k, v in {
-            "sync.token": TOKEN,
-            trust.COMMUNE_KEY: base64.b64encode(blob).decode(),
-            trust.SERIAL_BLOCKS: json.dumps([list(serials)]),
-        }.items():
-            conn.exec_driver_sql(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (k, v),
-            )
+    with db.writer() as conn:
+        write_meta(
+            conn,
+            {
+                "sync.token": TOKEN,
+                trust.COMMUNE_KEY: base64.b64encode(blob).decode(),
+                trust.SERIAL_BLOCKS: json.dumps([list(serials)]),
+            },
+        )
     return p

@@ -7,8 +7,7 @@ whole step — never a page applied without its cursor, never an answer half-rec
 """
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,7 +17,7 @@ from sqlalchemy import Connection
 from dlso_desktop.ids import new_id, utc_now
 from dlso_desktop.models import Role
 from dlso_desktop.storage import schema
-from dlso_desktop.storage.store import Database
+from dlso_desktop.storage.store import Database, write_meta
 from dlso_desktop.storage.uow import UnitOfWork, dumps
 from sync import fields as F
 from sync.protocol import ACKED_OP_RETENTION_DAYS, CONFLICT_TABLE, ChangeLike, Op, OpKind, OpResult, OpStatus
@@ -35,37 +34,17 @@ CLOCK_OFFSET = "sync.clock_offset_seconds"
 RESET_PENDING = "sync.reset_pending"
 
 
-@contextmanager
-def _write(db: Database) -> Iterator[Connection]:
-    with db.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
-        conn.begin()
-        try:
-            yield conn
-        except BaseException:
-            conn.rollback()
-            raise
-        conn.commit()
-
-
 def get_meta(db: Database, key: str) -> str | None:
     with db.reader() as conn:
         row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (key,)).first()
     return None if row is None else str(row[0])
 
 
-def _set_meta(conn: Connection, values: Mapping[str, str | None]) -> None:
-    for key, value in values.items():
-        if value is None:
-            conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (key,))
-        else:
-            conn.exec_driver_sql(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+_set_meta = write_meta
 
 
 def set_meta(db: Database, values: Mapping[str, str | None]) -> None:
-    with _write(db) as conn:
+    with db.writer() as conn:
         _set_meta(conn, values)
     for key, value in values.items():
         if value is None:
@@ -117,7 +96,7 @@ def record_results(db: Database, results: Sequence[OpResult], resend_from: int |
         if status == OpStatus.DUPLICATE and r.original_status is not None:
             status = r.original_status  # the first answer is the one that counts (a rejection keeps its reason)
         params.append((status.value, r.reason, now, r.op_id))
-    with _write(db) as conn:
+    with db.writer() as conn:
         conn.exec_driver_sql("UPDATE outbox SET status = ?, status_reason = ?, acked_at = ? WHERE op_id = ?", params)
         if resend_from is not None:
             conn.exec_driver_sql(
@@ -136,7 +115,7 @@ def reconcile_with_server(db: Database, server_last_op_id: int) -> str | None:
 
     Returns a note for the log, or None when both sides agree.
     """
-    with _write(db) as conn:
+    with db.writer() as conn:
         local_max = int(
             conn.exec_driver_sql(
                 "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)"
@@ -172,7 +151,7 @@ def prune_acknowledged(db: Database, now: str | None = None) -> int:
 
     cutoff = datetime.now(UTC) - timedelta(days=ACKED_OP_RETENTION_DAYS)
     stamp = cutoff.strftime("%Y-%m-%dT%H:%M:%S.000Z") if now is None else now
-    with _write(db) as conn:
+    with db.writer() as conn:
         return int(
             conn.exec_driver_sql(
                 "DELETE FROM outbox WHERE status IS NOT NULL AND status != 'rejected' AND acked_at < ?", (stamp,)
@@ -361,7 +340,7 @@ def reset_cursor(db: Database, *, purge_unseen: bool) -> None:
     """Pull everything again from 0. With ``purge_unseen`` (the server purged old tombstones), records this
     laptop holds that the full pull does not bring back are removed at the end (:func:`finish_reset`); after
     a server restore they are kept (the laptop may hold what the server lost)."""
-    with _write(db) as conn:
+    with db.writer() as conn:
         conn.exec_driver_sql("DELETE FROM sync_seen")
         _set_meta(conn, {CURSOR: "0", RESET_PENDING: "purge" if purge_unseen else "keep"})
     db.meta[CURSOR] = "0"

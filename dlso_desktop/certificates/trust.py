@@ -19,8 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -39,7 +38,7 @@ from dlso_desktop.certificates.keys import (
     public_key_bytes,
     unwrap_commune_key,
 )
-from dlso_desktop.storage.store import Database
+from dlso_desktop.storage.store import Database, write_meta
 
 __all__ = [
     "COMMUNE_KEY",
@@ -112,33 +111,10 @@ def shipped_root_key(path: Path | None = None) -> Ed25519PublicKey | None:
     return parse_public_key(text)
 
 
-@contextmanager
-def _write(db: Database) -> Iterator[Connection]:
-    with db.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
-        conn.begin()
-        try:
-            yield conn
-        except BaseException:
-            conn.rollback()
-            raise
-        conn.commit()
-
-
 def _meta(conn: Connection, keys: Sequence[str]) -> dict[str, str]:
     marks = ",".join("?" for _ in keys)
     rows = conn.exec_driver_sql(f"SELECT key, value FROM meta WHERE key IN ({marks})", tuple(keys)).all()
     return {str(k): str(v) for k, v in rows}
-
-
-def _set(conn: Connection, values: Mapping[str, str | None]) -> None:
-    for key, value in values.items():
-        if value is None:
-            conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (key,))
-        else:
-            conn.exec_driver_sql(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
 
 
 @dataclass(slots=True)
@@ -222,7 +198,7 @@ def store_trust(
         shipped = shipped_root_key()
     refused: list[str] = []
     pinned = False
-    with _write(db) as conn:
+    with db.writer() as conn:
         meta = _meta(conn, [ROOT_PUBLIC_KEY, TRUST_LIST, REVOCATION_LISTS])
         current = load_from(conn, shipped=shipped)
         offered: Ed25519PublicKey | None = None
@@ -235,7 +211,7 @@ def store_trust(
         if offered is not None:
             if root is None:
                 root = offered
-                _set(conn, {ROOT_PUBLIC_KEY: public_key_text(offered)})
+                write_meta(conn, {ROOT_PUBLIC_KEY: public_key_text(offered)})
                 pinned = True
             elif public_key_bytes(root) != public_key_bytes(offered):
                 refused.append("root_public_key: different_root")
@@ -253,7 +229,7 @@ def store_trust(
                 if offered_list.newer_than(trust):
                     trust = offered_list
                     stored_sequence = offered_list.sequence
-                    _set(conn, {TRUST_LIST: trust_list})
+                    write_meta(conn, {TRUST_LIST: trust_list})
         if trust is None:
             return StoreResult(pinned, stored_sequence, 0, tuple(refused))
         kept: dict[int, RevocationList] = {}
@@ -282,7 +258,7 @@ def store_trust(
             elif rl.counter > old.counter:
                 refused.append(f"revocation_list: shrinks {rl.commune_code}")
         texts = [kept[c].to_bytes().decode("utf-8") for c in sorted(kept)]
-        _set(conn, {REVOCATION_LISTS: json.dumps(texts, ensure_ascii=False) if texts else None})
+        write_meta(conn, {REVOCATION_LISTS: json.dumps(texts, ensure_ascii=False) if texts else None})
     return StoreResult(pinned, stored_sequence, added, tuple(refused))
 
 

@@ -45,6 +45,7 @@ from dlso_desktop.certificates.scan import ScanError, texts_from_image, texts_fr
 from dlso_desktop.certificates.verify import Verdict, verify
 from dlso_desktop.models import AssessmentResult
 from dlso_desktop.services.base import Context, Errors, not_found
+from dlso_desktop.storage.store import write_meta
 from dlso_desktop.text import clean_text, fold, nfc
 from dlso_desktop.validation import ValidationError
 
@@ -150,10 +151,7 @@ def _take_serials(conn: Connection, count: int) -> list[int]:
             f"Máy còn {len(taken)} số hiệu giấy chứng nhận, cần {count}. Hãy đồng bộ khi có mạng để nhận thêm số.",
             f"This laptop has {len(taken)} certificate numbers left and needs {count}. Sync online to get more.",
         )
-    conn.exec_driver_sql(
-        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (trust.SERIAL_BLOCKS, json.dumps([list(b) for b in blocks])),
-    )
+    write_meta(conn, {trust.SERIAL_BLOCKS: json.dumps([list(b) for b in blocks])})
     return taken
 
 
@@ -257,14 +255,8 @@ class CertificateService:
                 )
             )
         errors.raise_if_any()
-        with self.ctx.db.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
-            conn.begin()
-            for key, value in ((SIGNER_NAME, clean_name), (SIGNER_TITLE, clean_title)):
-                conn.exec_driver_sql(
-                    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    (key, value),
-                )
-            conn.commit()
+        with self.ctx.db.writer() as conn:
+            write_meta(conn, {SIGNER_NAME: clean_name, SIGNER_TITLE: clean_title})
         return self.signing_status()
 
     # -- issuing ------------------------------------------------------------------------------------------

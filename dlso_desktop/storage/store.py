@@ -1,6 +1,6 @@
 """The open database of one laptop: its engine, its identity (device, commune) and units of work."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -69,11 +69,36 @@ class Database:
         with read_connection(self.engine) as conn:
             yield conn
 
+    @contextmanager
+    def writer(self) -> Iterator[Connection]:
+        """A write transaction (``BEGIN IMMEDIATE``) for facts outside the synced records (``meta``, the
+        outbox's answers, a pulled page): committed when the block ends, rolled back on error."""
+        with self.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
+            conn.begin()
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+
     def backup(self, dest: Path) -> Path:
         return backup_file(self.path, dest)
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def write_meta(conn: Connection, values: Mapping[str, str | None]) -> None:
+    """Set (or, for None, delete) ``meta`` facts in the caller's transaction."""
+    for key, value in values.items():
+        if value is None:
+            conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            conn.exec_driver_sql(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
 
 
 def _seed(conn: Connection, commune_code: int, device_id: str) -> None:
