@@ -257,3 +257,28 @@ def test_a_damaged_row_from_elsewhere_is_listed_not_trusted(
     (listed,) = services.certificates.search("")
     assert (listed.number, listed.full_name) == (cert.number, "Phạm Văn Khôi")
     assert services.certificates.verify_text(listed.url).status == "invalid"
+
+
+def test_a_build_with_root_and_trust_list_verifies_before_any_sync(
+    services: Services, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import base64
+
+    from dlso_desktop.certificates import keys
+    from dlso_desktop.certificates.record import CertificateRecord, sign
+
+    p = province(24124, key_id=9)
+    folder = tmp_path / "resources-certificates"
+    folder.mkdir()
+    root_text = base64.b64encode(keys.public_key_bytes(p.root)).decode()
+    (folder / trust.SHIPPED_ROOT_FILE).write_text(f"# province root\n{root_text}\n")
+    (folder / trust.SHIPPED_TRUST_FILE).write_bytes(p.trust_list.to_bytes())
+    monkeypatch.setattr(trust, "SHIPPED_ROOT_DIR", folder)
+    other_commune = sign(
+        CertificateRecord(9, 24124, 5, "BDHVS-02", date(2026, 11, 1), 1988, "Phạm Văn Khôi"), p.commune_keys[9]
+    )
+    assert services.certificates.verify_text(other_commune).status == "valid"
+    assert services.certificates.signing_status().reason == "not_enrolled"  # a trust list is not a key
+    # a damaged or foreign built-in list is not used
+    (folder / trust.SHIPPED_TRUST_FILE).write_bytes(province(24124, key_id=9).trust_list.to_bytes())
+    assert services.certificates.verify_text(other_commune).reason == "unknown_key"

@@ -5,7 +5,8 @@
   key the provincial server gave on this laptop's first sync, pinned from then on. A server offering another
   root than the pinned or shipped one is refused.
 - The trust list (every commune key certificate with its status), signed by the root; only a newer one
-  (higher sequence) replaces it.
+  (higher sequence) replaces it. A build may carry the list of its day (``trust-list.json`` beside the root
+  key), so a laptop that never synced verifies every commune's certificates.
 - Every commune's revocation list, signed by a key of that commune; lists are merged, never shrunk.
 - The commune's signing key, encrypted for this device (``keys.wrap_commune_key``), and the serial blocks the
   server reserved for it.
@@ -65,6 +66,8 @@ SERIAL_BLOCKS: Final = "certificates.serial_blocks"  # JSON [[next, last], ...]:
 SERIAL_REQUEST: Final = "certificates.serial_request"  # id of a block request whose answer has not arrived
 
 SHIPPED_ROOT_FILE: Final = "province-root.pub"
+#: the trust list of the day the app was built (optional; GET /sync/v1/certificates/trust's ``trust_list``)
+SHIPPED_TRUST_FILE: Final = "trust-list.json"
 
 
 #: Where a build carries the root public key (PyInstaller keeps the same layout under its bundle folder).
@@ -117,6 +120,16 @@ def _meta(conn: Connection, keys: Sequence[str]) -> dict[str, str]:
     return {str(k): str(v) for k, v in rows}
 
 
+def shipped_trust_list(root: Ed25519PublicKey, path: Path | None = None) -> TrustList | None:
+    """The trust list built into this copy of the app (``trust-list.json`` beside the root key), when there is
+    one and it is signed by ``root``; a newer list from sync replaces it as soon as one arrives."""
+    p = path or SHIPPED_ROOT_DIR / SHIPPED_TRUST_FILE
+    try:
+        return TrustList.from_bytes(p.read_bytes(), root)
+    except (FileNotFoundError, TrustError):
+        return None
+
+
 @dataclass(slots=True)
 class TrustState:
     """What this laptop verifies against. ``problems`` lists stored documents that failed their checks."""
@@ -149,6 +162,9 @@ def load_from(conn: Connection, *, shipped: Ed25519PublicKey | None = None) -> T
             state.trust_list = TrustList.from_bytes(meta[TRUST_LIST], state.root)
         except TrustError as exc:
             state.problems.append(f"trust_list: {exc.code}")
+    built_in = shipped_trust_list(state.root)
+    if built_in is not None and built_in.newer_than(state.trust_list):
+        state.trust_list = built_in  # a laptop that never synced still knows every commune's keys
     if state.trust_list is not None and meta.get(REVOCATION_LISTS):
         try:
             docs = json.loads(meta[REVOCATION_LISTS])
