@@ -94,6 +94,20 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("backup", help="a consistent copy of the database (safe while the app runs)")
     s.add_argument("--out", type=Path, required=True)
 
+    s = sub.add_parser("audit", help="the audit trail: verify its hash chain, export it, list entries")
+    aud = s.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
+    s = aud.add_parser("verify", help="check that no entry was changed, removed or moved (exit 1 if one was)")
+    s.add_argument("--anchor", help="SEQ:HASH of an entry recorded earlier (e.g. an export's last line)")
+    s = aud.add_parser("export", help="write the whole trail to a file (CSV for Excel, or JSON Lines)")
+    s.add_argument("--out", type=Path, required=True)
+    s.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    s = aud.add_parser("list", help="the latest entries, newest first")
+    s.add_argument("--limit", type=_positive, default=50)
+    s.add_argument("--offset", type=int, default=0)
+    s.add_argument("--since", help="from this time on (ISO, e.g. 2026-12-01)")
+    s.add_argument("--user", help="only this user id")
+    s.add_argument("--table", help="only this record type, e.g. person")
+
     s = sub.add_parser("certificates", help="training certificates: print, revoke, verify a signed QR code")
     cert = s.add_subparsers(dest="certificates_command", required=True, parser_class=_Parser)
     s = cert.add_parser("verify", help="verify the QR codes in an image, a PDF, or a typed URL/payload")
@@ -578,7 +592,96 @@ def _cert_revoke(args: argparse.Namespace) -> None:
     )
 
 
+def _cmd_audit(args: argparse.Namespace) -> None:
+    {"verify": _audit_verify, "export": _audit_export, "list": _audit_list}[args.audit_command](args)
+
+
+_AUDIT_REASONS = {
+    "changed": ("mục đã bị sửa", "the entry was changed"),
+    "missing": ("có mục bị xoá", "entries were removed"),
+    "reordered": ("thứ tự các mục bị thay đổi", "entries were moved"),
+}
+
+
+def _audit_verify(args: argparse.Namespace) -> None:
+    from dlso_desktop.storage import audit
+
+    anchor: tuple[int, str] | None = None
+    if args.anchor is not None:
+        seq_text, _, digest = args.anchor.partition(":")
+        if not seq_text.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise BadInput(
+                f"Mốc không hợp lệ: {args.anchor!r} (dạng SỐ:MÃ_BĂM, 64 ký tự hex).",
+                f"Not an anchor: {args.anchor!r} (SEQ:HASH, 64 hex digits).",
+            )
+        anchor = (int(seq_text), digest)
+    db = _open(args)
+    try:
+        rep = audit.verify(db, anchor=anchor)
+    finally:
+        db.close()
+    if rep.ok:
+        text = _msg(
+            f"Nhật ký kiểm tra nguyên vẹn: {rep.checked} mục, mục cuối {rep.last_seq or '-'} ({rep.head_hash or '-'}).",
+            f"Audit trail intact: {rep.checked} entries, last {rep.last_seq or '-'} ({rep.head_hash or '-'}).",
+        )
+    else:
+        why = _AUDIT_REASONS[rep.reason or "changed"]
+        text = _msg(
+            f"NHẬT KÝ KIỂM TRA BỊ THAY ĐỔI tại mục {rep.broken_seq}: {why[0]} ({rep.detail}).",
+            f"AUDIT TRAIL TAMPERED WITH at entry {rep.broken_seq}: {why[1]} ({rep.detail}).",
+        )
+    _emit(args, rep.as_dict(), text)
+    if not rep.ok:
+        raise SystemExit(EXIT_FAIL)
+
+
+def _audit_export(args: argparse.Namespace) -> None:
+    from dlso_desktop.storage import audit
+
+    out: Path = args.out
+    if out.exists():
+        raise BadInput(f"Tệp {out} đã tồn tại; không ghi đè.", f"{out} already exists; not overwriting it.")
+    if not out.parent.is_dir():
+        raise BadInput(f"Không có thư mục {out.parent}.", f"No such folder: {out.parent}.")
+    db = _open(args)
+    try:
+        n = audit.export(db, out, args.format)
+    finally:
+        db.close()
+    _emit(
+        args,
+        {"out": str(out), "format": args.format, "entries": n},
+        _msg(f"Đã xuất {n} mục nhật ký vào {out}", f"Exported {n} audit entries to {out}"),
+    )
+
+
+def _audit_list(args: argparse.Namespace) -> None:
+    from dataclasses import asdict
+
+    from dlso_desktop.storage import audit
+
+    db = _open(args)
+    try:
+        rows = audit.entries(
+            db, since=args.since, user_id=args.user, table=args.table, limit=args.limit, offset=args.offset
+        )
+    finally:
+        db.close()
+    _emit(
+        args,
+        [asdict(r) for r in rows],
+        "\n".join(
+            f"{r.seq:>8} {r.at} {r.user_name or r.user_id or '-'} {r.action} {r.table_name} {r.row_id}"
+            + (f" — {r.summary}" if r.summary else "")
+            for r in rows
+        )
+        or _msg("Không có mục nào.", "No entries."),
+    )
+
+
 COMMANDS = {
+    "audit": _cmd_audit,
     "certificates": _cmd_certificates,
     "enroll": _cmd_enroll,
     "sync": _cmd_sync,

@@ -491,9 +491,17 @@ class SyncSeen(SQLModel, table=True):
 
 
 class AuditEntry(SQLModel, table=True):
-    """Append-only trail: who did what to which record, when, on which device."""
+    """Append-only trail: who did what to which record, when, on which device.
+
+    Hash-chained (see :mod:`dlso_desktop.storage.audit`): ``hash`` is SHA-256 over the entry and
+    ``prev_hash``, the previous entry's ``hash``. Triggers refuse UPDATE and DELETE (migration 0005); seq
+    numbers are never reused (AUTOINCREMENT), so a deleted last entry leaves a gap. Written only by the unit
+    of work, which numbers and chains the entries (the empty default only keeps an entry inserted around it
+    visible to :func:`~dlso_desktop.storage.audit.verify` as not matching its hash).
+    """
 
     __tablename__ = "audit_entry"
+    __table_args__: ClassVar[Any] = {"sqlite_autoincrement": True}
     seq: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
     at: str
     user_id: str | None = None
@@ -502,6 +510,8 @@ class AuditEntry(SQLModel, table=True):
     table_name: str
     row_id: str
     summary: str = ""
+    prev_hash: str = Field(default="", sa_column_kwargs={"server_default": text("''")})
+    hash: str = Field(default="", sa_column_kwargs={"server_default": text("''")})
 
 
 # ---------------------------------------------------------------------------------------------------------

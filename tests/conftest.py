@@ -29,10 +29,13 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def user_id(db: Database) -> str:
-    """A team member created as the app creates one (audited, in the outbox), minus the deliberately slow
-    PIN hashing, which `test_services.test_users_and_pins` covers."""
+    """A commune operator (the broadest role, so tests of what a service does are not tests of roles:
+    `test_roles` covers those) created as the app creates one (audited, in the outbox), minus the deliberately
+    slow PIN hashing, which `test_services.test_users_and_pins` covers."""
     with db.unit_of_work(None) as uow:
-        row = uow.insert("app_user", {"display_name": "Nguyễn Thị Lan", "role": "team_member"}, summary="test user")
+        row = uow.insert(
+            "app_user", {"display_name": "Nguyễn Thị Lan", "role": "commune_operator"}, summary="test user"
+        )
         uow.commit()
     return str(row["id"])
 

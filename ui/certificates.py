@@ -30,6 +30,7 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped]
 from dlso_desktop.certificates.pdf import RenderCancelled
 from dlso_desktop.certificates.present import COMPARE_NAME, STATUS_TEXT, reason_text
 from dlso_desktop.certificates.scan import ScanError
+from dlso_desktop.models import Role
 from dlso_desktop.services.certificates import (
     CertificateView,
     EligibleView,
@@ -645,6 +646,9 @@ class CertificatesPage(Page):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.status: SigningStatus | None = None
+        #: issuing, revoking and the signer are a team head's (the service refuses them to a team member);
+        #: reprinting issued certificates and verifying are everyone's
+        self.may_issue = ctx.services.ctx.may(Role.TEAM_HEAD)
         self.courses: dict[str, CourseView] = {}
         self.session_id: str | None = None
         self.busy = 0  # background reads/writes in flight (tests wait for 0)
@@ -698,6 +702,7 @@ class CertificatesPage(Page):
         self.signer_button = QtWidgets.QPushButton()
         self.signer_button.clicked.connect(lambda: self.ask_signer())
         layout.addWidget(self.signer_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.signer_button.setVisible(self.may_issue)
         return self.status_frame
 
     def _build_print_tab(self) -> QtWidgets.QWidget:
@@ -838,6 +843,7 @@ class CertificatesPage(Page):
         buttons.addWidget(self.reprint_button)
         buttons.addStretch(1)
         buttons.addWidget(self.revoke_button)
+        self.revoke_button.setVisible(self.may_issue)
         layout.addLayout(buttons)
         self.issued_message = QtWidgets.QLabel()
         self.issued_message.setWordWrap(True)
@@ -1134,14 +1140,16 @@ class CertificatesPage(Page):
         ticked = len(self.eligible_model.ticked_ids())
         total = len(self.eligible_model.rows)
         running = self.job is not None
-        if self.session_id is None:
+        if not self.may_issue:
+            self.ticked_label.setText(self.tr("Only a team head or a commune operator can issue certificates."))
+        elif self.session_id is None:
             self.ticked_label.setText(self.tr("Choose a session on the left."))
         elif total == 0:
             self.ticked_label.setText(self.tr("No one passed this session yet."))
         else:
             self.ticked_label.setText(self.tr("{ticked} of {total} ticked").format(ticked=ticked, total=total))
         for b in (self.preview_button, self.print_button, self.save_button):
-            b.setEnabled(ticked > 0 and not running)
+            b.setEnabled(ticked > 0 and not running and self.may_issue)
         for b in (self.tick_all_button, self.untick_all_button):
             b.setEnabled(total > 0 and not running)
         self.session_view.setEnabled(not running)

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from dlso_desktop.models import AssessmentResult
+from dlso_desktop.models import AssessmentResult, Role
 from dlso_desktop.services.training import SessionInput
 from dlso_desktop.services.views import AttendanceView, CourseView, SessionView, VillageView
 from dlso_desktop.text import format_date_vn
@@ -66,6 +66,8 @@ class RosterModel(RowListModel[AttendanceView]):
     NAME, PRESENT, RESULT = range(3)
     COLUMNS = 3
     change_requested = Signal(str, bool, object)  # (person id, present, result or None)
+    #: results are a team head's (the service refuses them to a team member): not editable otherwise
+    results_editable = True
 
     @staticmethod
     def result_label(result: str | None) -> str:
@@ -102,7 +104,7 @@ class RosterModel(RowListModel[AttendanceView]):
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.column() == self.PRESENT:
             return base | Qt.ItemFlag.ItemIsUserCheckable
-        if index.column() == self.RESULT:
+        if index.column() == self.RESULT and self.results_editable:
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
@@ -178,6 +180,8 @@ class TrainingPage(Page):
         self._sessions_seq = 0  # only the newest read of the session list fills it
         self.sessions_total = 0  # sessions in the date range (the list shows the newest session_limit)
         self._draft_offered = False
+        #: results and deleting a session are a team head's (the services refuse them to a team member)
+        self.may_assess = ctx.services.ctx.may(Role.TEAM_HEAD)
 
         outer = QtWidgets.QVBoxLayout(self)
         self.tabs = QtWidgets.QTabWidget()
@@ -285,6 +289,7 @@ class TrainingPage(Page):
         self.summary_label = QtWidgets.QLabel()
         right_layout.addWidget(self.summary_label)
         self.roster_model = RosterModel(self)
+        self.roster_model.results_editable = self.may_assess
         self.roster_view = QtWidgets.QTableView()
         self.roster_view.setModel(self.roster_model)
         self.roster_view.setItemDelegateForColumn(RosterModel.RESULT, ResultDelegate(self.roster_view))
@@ -592,7 +597,7 @@ class TrainingPage(Page):
 
     def _show_form_title(self) -> None:
         self.form_box.setTitle(self.tr("Edit session") if self.current_id else self.tr("New session"))
-        self.delete_button.setVisible(self.current_id is not None)
+        self.delete_button.setVisible(self.current_id is not None and self.may_assess)  # a team head's
 
     def _session_selected(self, current: QtCore.QModelIndex, _previous: QtCore.QModelIndex) -> None:
         session = self.session_model.rows[current.row()] if current.isValid() else None

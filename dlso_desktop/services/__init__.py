@@ -3,6 +3,9 @@
 Each public method is one unit of work (record + audit entry + outbox op + search index, one transaction)
 and returns plain read models (``services.views``). Bad input raises
 :class:`dlso_desktop.validation.ValidationError` (or ``ValidationErrors``) before anything is written.
+
+Roles are enforced here (``services.base``): every public method checks the acting user's role first and
+raises :class:`PermissionDenied` (a ``ValidationError``) when it may not; ``user_id None`` is the system.
 """
 
 import hashlib
@@ -11,9 +14,12 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection
 
 from dlso_desktop.models import Role
-from dlso_desktop.services.base import Context, invalid_choice, not_found
+from dlso_desktop.services.base import Context, PermissionDenied, invalid_choice, not_found
 from dlso_desktop.services.certificates import CertificateService
 from dlso_desktop.services.drafts import DraftService
 from dlso_desktop.services.people import HouseholdService, PersonService, VillageService
@@ -35,6 +41,7 @@ class SearchService:
         self, query: str, *, limit: int = 50, kinds: tuple[str, ...] = ("person", "household")
     ) -> list[SearchHit]:
         """Persons and households, best matches first; within a tier, Vietnamese name order."""
+        self.ctx.require_reader()
         query = _joined_number(query)
         hits: list[tuple[int, str, SearchHit]] = []
         with self.ctx.db.reader() as conn:
@@ -118,11 +125,30 @@ def _check_pin_format(pin: str) -> None:
         )
 
 
+def _keep_an_operator(conn: Connection, row: dict[str, Any]) -> None:
+    """Refuse to demote, deactivate or remove the laptop's last active commune operator: nobody could manage
+    its users any more."""
+    if row["role"] != Role.COMMUNE_OPERATOR.value or not row["active"]:
+        return
+    others = conn.exec_driver_sql(
+        "SELECT count(*) FROM app_user WHERE role = ? AND active = 1 AND deleted = 0 AND id != ?",
+        (Role.COMMUNE_OPERATOR.value, row["id"]),
+    ).scalar()
+    if not others:
+        raise ValidationError(
+            field="user_id",
+            code="user_id.last_operator",
+            message_vi="Máy này cần ít nhất một cán bộ xã đang hoạt động để quản lý người dùng.",
+            message_en="This laptop needs at least one active commune operator to manage its users.",
+        )
+
+
 class UserService:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
     def create(self, display_name: str, role: str, pin: str) -> UserView:
+        self.ctx.require(Role.COMMUNE_OPERATOR, what_vi="thêm người dùng", what_en="add users")
         name = require_text(
             display_name, field="display_name", label_vi="tên người dùng", label_en="user name", max_len=80
         )
@@ -143,6 +169,11 @@ class UserService:
         active: bool | None = None,
         pin: str | None = None,
     ) -> UserView:
+        """Change a user (a commune operator's task); any user may change their own PIN, and only that."""
+        own_pin = user_id == self.ctx.user_id and display_name is None and role is None and active is None
+        if not own_pin:
+            self.ctx.require(Role.COMMUNE_OPERATOR, what_vi="sửa người dùng khác", what_en="change other users")
+        self.ctx.require_reader()
         values: dict[str, object] = {}
         if display_name is not None:
             values["display_name"] = require_text(
@@ -161,6 +192,8 @@ class UserService:
             row = uow.get("app_user", user_id)
             if row is None or row["deleted"]:
                 raise not_found("user_id", "người dùng", "User")
+            if values.get("role", row["role"]) != Role.COMMUNE_OPERATOR.value or not values.get("active", True):
+                _keep_an_operator(uow.conn, row)
             uow.update("app_user", row, values, summary=", ".join(sorted(values)))
             row = uow.get("app_user", user_id)
             uow.commit()
@@ -168,14 +201,17 @@ class UserService:
         return UserView(row["id"], row["display_name"], row["role"], bool(row["active"]))
 
     def delete(self, user_id: str) -> None:
+        self.ctx.require(Role.COMMUNE_OPERATOR, what_vi="xoá người dùng", what_en="remove users")
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             row = uow.get("app_user", user_id)
             if row is None or row["deleted"]:
                 raise not_found("user_id", "người dùng", "User")
+            _keep_an_operator(uow.conn, row)
             uow.delete("app_user", row, summary=row["display_name"])
             uow.commit()
 
     def list_all(self) -> list[UserView]:
+        self.ctx.require_reader()
         with self.ctx.db.reader() as conn:
             rows = conn.exec_driver_sql(
                 "SELECT id, display_name, role, active FROM app_user WHERE deleted = 0 ORDER BY display_name"
@@ -183,6 +219,7 @@ class UserService:
         return [UserView(r[0], r[1], r[2], bool(r[3])) for r in rows]
 
     def authenticate(self, user_id: str, pin: str) -> UserView:
+        self.ctx.require_reader()
         with self.ctx.db.reader() as conn:
             row = conn.exec_driver_sql(
                 "SELECT id, display_name, role, active, pin_hash FROM app_user WHERE id = ? AND deleted = 0", (user_id,)
@@ -228,6 +265,7 @@ class AdminService:
     )
 
     def stats(self) -> dict[str, int]:
+        self.ctx.require_reader()
         out: dict[str, int] = {}
         with self.ctx.db.reader() as conn:
             for t in self.COUNTED:
@@ -245,10 +283,12 @@ class AdminService:
 
     def pending_changes(self) -> int:
         """Local changes not yet acknowledged by the server (outbox ops without an answer)."""
+        self.ctx.require_reader()
         with self.ctx.db.reader() as conn:
             return int(conn.exec_driver_sql("SELECT count(*) FROM outbox WHERE status IS NULL").scalar() or 0)
 
     def check(self) -> CheckReport:
+        self.ctx.require_reader()
         from dlso_desktop.storage import schema
         from dlso_desktop.storage.db import current_revision
 
@@ -280,10 +320,22 @@ class AdminService:
 
 
 class Services:
-    """All services for one acting user on one database."""
+    """All services for one acting user on one database.
 
-    def __init__(self, db: Database, user_id: str | None = None, today: Callable[[], date] = date.today) -> None:
-        self.ctx = Context(db, user_id, today)
+    ``user_id`` None is the system itself (CLI, importer, sync), which may do everything; a user's role is
+    looked up here, once, and every method checks it (``services.base``). ``system=True`` gives a trusted
+    program (the demo data generator) the system's rights while recording its work in ``user_id``'s name.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        user_id: str | None = None,
+        today: Callable[[], date] = date.today,
+        *,
+        system: bool = False,
+    ) -> None:
+        self.ctx = Context(db, user_id, today, system)
         self.villages = VillageService(self.ctx)
         self.households = HouseholdService(self.ctx)
         self.persons = PersonService(self.ctx)
@@ -297,4 +349,4 @@ class Services:
         self.certificates = CertificateService(self.ctx)
 
 
-__all__ = ["Services", "clean_text", "not_found"]
+__all__ = ["PermissionDenied", "Services", "clean_text", "not_found"]

@@ -43,7 +43,7 @@ from dlso_desktop.certificates.record import (
 )
 from dlso_desktop.certificates.scan import ScanError, texts_from_image, texts_from_pdf
 from dlso_desktop.certificates.verify import Verdict, verify
-from dlso_desktop.models import AssessmentResult
+from dlso_desktop.models import AssessmentResult, Role
 from dlso_desktop.services.base import Context, Errors, not_found
 from dlso_desktop.storage.store import write_meta
 from dlso_desktop.text import clean_text, fold, nfc
@@ -228,10 +228,12 @@ class CertificateService:
         return _Signing(SigningStatus("commune", None, key_id, db.commune_code, serials, signer, title), key, host)
 
     def signing_status(self) -> SigningStatus:
+        self.ctx.require_reader()
         return self._signing().status
 
     def set_signer(self, name: str, title: str) -> SigningStatus:
         """The name and title printed above the signature for new certificates (kept on the laptop)."""
+        self.ctx.require(Role.TEAM_HEAD, what_vi="đặt người ký giấy chứng nhận", what_en="set who signs certificates")
         errors = Errors()
         clean_name = clean_text(name)
         titles = [clean_text(t) for t in title.replace("\r", "").split("\n") if clean_text(t)]
@@ -263,6 +265,7 @@ class CertificateService:
 
     def eligible(self, session_id: str) -> list[EligibleView]:
         """Everyone who passed the session (latest result ``passed``), in roster order."""
+        self.ctx.require_reader()
         with self.ctx.db.reader() as conn:
             session = self._session(conn, session_id)
             rows = self._passed(conn, session_id)
@@ -338,6 +341,7 @@ class CertificateService:
         """Certificates for the session's passed attendees (all, or those of ``person_ids``): existing ones
         are returned as they are, new ones are numbered, signed and written in one transaction with their
         audit and outbox entries. In demo mode nothing is written and samples are returned."""
+        self.ctx.require(Role.TEAM_HEAD, what_vi="cấp giấy chứng nhận", what_en="issue certificates")
         signing = self._signing()
         status = signing.status
         db = self.ctx.db
@@ -494,6 +498,7 @@ class CertificateService:
 
     def pages(self, certificates: Sequence[CertificateView]) -> list[CertificatePage]:
         """The pages to print: every signed field from the QR record itself, so paper and code agree."""
+        self.ctx.require_reader()
         commune = commune_by_code(self.ctx.db.commune_code)
         ids = list({c.person_id for c in certificates})
         cids: dict[str, str | None] = {}
@@ -536,6 +541,7 @@ class CertificateService:
         cancelled: Callable[[], bool] | None = None,
     ) -> None:
         """One PDF with a page per certificate (slow: run it off the GUI thread)."""
+        self.ctx.require_reader()
         if not certificates:
             raise _error(
                 "certificates",
@@ -549,6 +555,7 @@ class CertificateService:
 
     def search(self, query: str = "", *, limit: int = 200) -> list[CertificateView]:
         """Issued certificates whose number or holder's name matches ``query`` (all when empty), newest first."""
+        self.ctx.require_reader()
         q = clean_text(query)
         where, params = ["c.deleted = 0"], []
         digits = "".join(ch for ch in q if ch.isdigit())
@@ -573,6 +580,7 @@ class CertificateService:
             return self._views(conn, ids)
 
     def get(self, certificate_id: str) -> CertificateView:
+        self.ctx.require_reader()
         with self.ctx.db.reader() as conn:
             views = self._views(conn, [certificate_id])
         if not views:
@@ -580,6 +588,7 @@ class CertificateService:
         return views[0]
 
     def by_number(self, number: str) -> CertificateView:
+        self.ctx.require_reader()
         with self.ctx.db.reader() as conn:
             row = conn.exec_driver_sql(
                 "SELECT id FROM certificate WHERE number = ? AND deleted = 0", (clean_text(number),)
@@ -596,6 +605,7 @@ class CertificateService:
 
     def revoke(self, certificate_id: str, reason: str) -> CertificateView:
         """Revoke a certificate (a new revocation row, synced); revoking twice is refused."""
+        self.ctx.require(Role.TEAM_HEAD, what_vi="thu hồi giấy chứng nhận", what_en="revoke certificates")
         text = clean_text(reason)
         if not text:
             raise _error(
@@ -639,6 +649,7 @@ class CertificateService:
     def verifier(self) -> tuple[TrustList | None, Revocations]:
         """The trust list and everything known revoked: the synced lists plus this commune's own revocations
         (made here or pulled), which count at once, before any list is signed."""
+        self.ctx.require_reader()
         with self.ctx.db.reader() as conn:
             state = trust.load_from(conn, shipped=trust.shipped_root_key())
             own = [
@@ -654,18 +665,22 @@ class CertificateService:
         return state.trust_list, revocations
 
     def verify_texts(self, texts: Sequence[str]) -> list[VerificationView]:
+        self.ctx.require_reader()
         trust_list, revocations = self.verifier()
         now = datetime.now(UTC)
         return [_verification(verify(t, trust_list, revocations, now=now)) for t in texts]
 
     def verify_text(self, text: str) -> VerificationView:
+        self.ctx.require_reader()
         return self.verify_texts([text])[0]
 
     def verify_image(self, path: Path) -> list[VerificationView]:
         """Every QR code in a photo or scan; ScanError when the file cannot be read or holds none."""
+        self.ctx.require_reader()
         return self._verify_found(texts_from_image(path), path)
 
     def verify_pdf(self, path: Path) -> list[VerificationView]:
+        self.ctx.require_reader()
         return self._verify_found(texts_from_pdf(path), path)
 
     def _verify_found(self, texts: list[str], path: Path) -> list[VerificationView]:

@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 from dlso_desktop.ids import utc_now
+from dlso_desktop.models import Role
 from dlso_desktop.services.base import Context
 
 
@@ -13,6 +14,7 @@ class DraftService:
         self.ctx = ctx
 
     def save(self, key: str, fields: dict[str, Any]) -> None:
+        self.ctx.require(Role.TEAM_MEMBER, what_vi="lưu bản nháp", what_en="keep drafts")
         payload = json.dumps(fields, ensure_ascii=False, default=str)
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             uow.conn.exec_driver_sql(
@@ -24,6 +26,7 @@ class DraftService:
             uow.commit()
 
     def load(self, key: str) -> dict[str, Any] | None:
+        self.ctx.require_reader()
         with self.ctx.db.reader() as conn:
             row = conn.exec_driver_sql("SELECT payload FROM draft WHERE key = ?", (key,)).first()
         if row is None:
@@ -32,11 +35,13 @@ class DraftService:
         return value if isinstance(value, dict) else None
 
     def discard(self, key: str) -> None:
+        self.ctx.require(Role.TEAM_MEMBER, what_vi="bỏ bản nháp", what_en="discard drafts")
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             uow.conn.exec_driver_sql("DELETE FROM draft WHERE key = ?", (key,))
             uow.commit()
 
     def keys(self, prefix: str = "") -> list[str]:
+        self.ctx.require_reader()
         with self.ctx.db.reader() as conn:
             return [
                 str(r[0])

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from dlso_desktop.models import DIGITAL_STATUS_FIELDS, Internet, NameOrder, Sex, VillageKind, VNeIDLevel
+from dlso_desktop.models import DIGITAL_STATUS_FIELDS, Internet, NameOrder, Role, Sex, VillageKind, VNeIDLevel
 from dlso_desktop.services.base import Context, Errors, invalid_choice, not_found
 from dlso_desktop.services.views import HouseholdDetail, HouseholdView, PersonDetail, PersonView, VillageView
 from dlso_desktop.storage.uow import UnitOfWork
@@ -163,6 +163,7 @@ class VillageService:
         self.ctx = ctx
 
     def list_all(self, *, include_merged: bool = False) -> list[VillageView]:
+        self.ctx.require_reader()
         with self.ctx.db.reader() as conn:
             rows = (
                 conn.exec_driver_sql(
@@ -204,6 +205,7 @@ class VillageService:
                 )
 
     def create(self, name: str, kind: str = VillageKind.THON.value) -> VillageView:
+        self.ctx.require(Role.TEAM_MEMBER, what_vi="thêm thôn/buôn/tổ dân phố", what_en="add villages")
         clean, kind = self._validate(name, kind)
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             self._duplicate_check(uow, clean)
@@ -212,6 +214,7 @@ class VillageService:
         return VillageView.of(row)
 
     def rename(self, village_id: str, name: str, kind: str | None = None) -> VillageView:
+        self.ctx.require(Role.TEAM_MEMBER, what_vi="đổi tên thôn/buôn/tổ dân phố", what_en="rename villages")
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             current = self._get(uow, village_id)
             clean, new_kind = self._validate(name, kind or current["kind"])
@@ -225,6 +228,7 @@ class VillageService:
 
     def merge(self, source_id: str, target_id: str) -> VillageView:
         """Move every household of ``source`` into ``target`` and mark ``source`` as merged into it."""
+        self.ctx.require(Role.COMMUNE_OPERATOR, what_vi="gộp thôn/buôn/tổ dân phố", what_en="merge villages")
         if source_id == target_id:
             raise ValidationError(
                 field="target",
@@ -254,6 +258,7 @@ class VillageService:
         return VillageView.of(target)
 
     def delete(self, village_id: str) -> None:
+        self.ctx.require(Role.COMMUNE_OPERATOR, what_vi="xoá thôn/buôn/tổ dân phố", what_en="delete villages")
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             current = self._get(uow, village_id)
             used = uow.conn.exec_driver_sql(
@@ -287,6 +292,7 @@ class PersonService:
         self, inputs: Sequence[PersonInput], household_id: str | None = None, *, action: str = "create"
     ) -> list[PersonView]:
         """Create persons in one unit of work: all of them, or (on any invalid one) none."""
+        self.ctx.require(Role.TEAM_MEMBER, what_vi="ghi thông tin người dân", what_en="record people")
         today = self.ctx.today()
         errors = Errors()
         values = [
@@ -307,10 +313,12 @@ class PersonService:
 
     def owners_of_citizen_ids(self, citizen_ids: Sequence[str]) -> dict[str, str]:
         """{citizen id: name of the live person who has it} for the ids already in this commune's data."""
+        self.ctx.require_reader()
         with self.ctx.db.reader() as conn:
             return {cid: name for cid, (_, name) in citizen_id_owners(conn, citizen_ids).items()}
 
     def get(self, person_id: str) -> PersonDetail:
+        self.ctx.require_reader()
         with self.ctx.db.reader() as conn:
             row = (
                 conn.exec_driver_sql("SELECT * FROM person WHERE id = ? AND deleted = 0", (person_id,))
@@ -322,6 +330,7 @@ class PersonService:
         return PersonDetail(PersonView.of(_typed_person(dict(row))), row["citizen_id"], row["ethnic_group"])
 
     def update(self, person_id: str, inp: PersonInput) -> PersonView:
+        self.ctx.require(Role.TEAM_MEMBER, what_vi="sửa thông tin người dân", what_en="change people's details")
         errors = Errors()
         values = person_values(inp, self.ctx.today(), errors)
         errors.raise_if_any()
@@ -343,6 +352,7 @@ class PersonService:
 
     def update_status(self, person_id: str, **status: Any) -> PersonView:
         """Change only digital-status fields (used by visits; other fields untouched)."""
+        self.ctx.require(Role.TEAM_MEMBER, what_vi="sửa thông tin người dân", what_en="change people's details")
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             current = _person(uow, person_id)
             uow.update("person", current, {k: v for k, v in status.items() if k in DIGITAL_STATUS_FIELDS})
@@ -352,6 +362,7 @@ class PersonService:
         return PersonView.of(row)
 
     def delete(self, person_id: str) -> None:
+        self.ctx.require(Role.TEAM_MEMBER, what_vi="xoá người dân", what_en="delete people")
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             current = _person(uow, person_id)
             uow.delete("person", current, summary=current["full_name"])
@@ -450,6 +461,7 @@ class HouseholdService:
 
     def create_many(self, inputs: Sequence[HouseholdInput], *, action: str = "create") -> list[HouseholdDetail]:
         """Households with their members, in one unit of work: all or none."""
+        self.ctx.require(Role.TEAM_MEMBER, what_vi="ghi hộ gia đình", what_en="record households")
         prepared = self._prepare(inputs)
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             villages = _villages(uow, {hv["village_id"] for hv, _ in prepared})
@@ -465,6 +477,7 @@ class HouseholdService:
 
     def imported_at(self, source_key: str) -> str | None:
         """When an import with this key (see :meth:`import_households`) was made, if it was."""
+        self.ctx.require_reader()
         with self.ctx.db.reader() as conn:
             row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (source_key,)).first()
         return None if row is None else str(row[0])
@@ -478,6 +491,9 @@ class HouseholdService:
         import with the same key is refused, so importing one file twice never duplicates its households.
         Returns (households, persons, villages created).
         """
+        self.ctx.require(
+            Role.COMMUNE_OPERATOR, what_vi="nhập hộ gia đình từ tệp", what_en="import households from a file"
+        )
         from dlso_desktop.text import fold
 
         vsvc = VillageService(self.ctx)
@@ -504,6 +520,7 @@ class HouseholdService:
         return len(out), sum(len(p) for _, p in out), len(new_villages)
 
     def update(self, household_id: str, inp: HouseholdInput) -> HouseholdView:
+        self.ctx.require(Role.TEAM_MEMBER, what_vi="sửa hộ gia đình", what_en="change households")
         errors = Errors()
         values = self._values(inp, errors)
         errors.raise_if_any()
@@ -522,6 +539,7 @@ class HouseholdService:
         """The household form's save, as one unit of work: the household's fields, then its members —
         ``(person id, input)`` updates that member, ``(None, input)`` adds one, and a live member not listed is
         removed (tombstoned). All or nothing; returns the members' ids in the order given."""
+        self.ctx.require(Role.TEAM_MEMBER, what_vi="sửa hộ gia đình", what_en="change households")
         today = self.ctx.today()
         errors = Errors()
         values = self._values(inp, errors)
@@ -567,6 +585,7 @@ class HouseholdService:
 
     def delete(self, household_id: str) -> None:
         """Tombstone the household and its members, together."""
+        self.ctx.require(Role.TEAM_MEMBER, what_vi="xoá hộ gia đình", what_en="delete households")
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             current = _household(uow, household_id)
             ids = [
@@ -581,6 +600,7 @@ class HouseholdService:
             uow.commit()
 
     def get(self, household_id: str) -> HouseholdDetail:
+        self.ctx.require_reader()
         with self.ctx.db.reader() as conn:
             row = (
                 conn.exec_driver_sql(
@@ -622,6 +642,7 @@ class HouseholdService:
         the search index come first (at most ``limit`` or 500); ``village_id`` and ``not_visited`` (no live
         visit yet) filter either way.
         """
+        self.ctx.require_reader()
         where = ["h.deleted = 0", "h.commune_code = ?"]
         params: list[Any] = [self.ctx.db.commune_code]
         if village_id is not None:
@@ -659,6 +680,7 @@ class HouseholdService:
 
     def rows(self, ids: Sequence[str]) -> list[HouseholdView]:
         """The households with these ids, in the order given (ids not found, or deleted, are left out)."""
+        self.ctx.require_reader()
         out: dict[str, HouseholdView] = {}
         ids = list(ids)
         with self.ctx.db.reader() as conn:

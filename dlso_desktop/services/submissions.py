@@ -7,6 +7,7 @@ from typing import Any
 from dlso_desktop.models import (
     SUBMISSION_STATUS_RANK,
     Portal,
+    Role,
     SubmissionStatus,
 )
 from dlso_desktop.services.base import Context, Errors, invalid_choice, not_found
@@ -38,6 +39,7 @@ class SubmissionService:
         self.ctx = ctx
 
     def procedures(self) -> list[ProcedureView]:
+        self.ctx.require_reader()
         with self.ctx.db.reader() as conn:
             rows = conn.exec_driver_sql(
                 "SELECT id, code, name, field, full_online_available FROM procedure WHERE active = 1"
@@ -46,6 +48,9 @@ class SubmissionService:
         return [ProcedureView(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
 
     def record(self, inp: SubmissionInput, *, supersedes_id: str | None = None) -> SubmissionView:
+        self.ctx.require(
+            Role.TEAM_MEMBER, what_vi="ghi hồ sơ dịch vụ công được hỗ trợ", what_en="record assisted submissions"
+        )
         errors = Errors()
         errors.check(lambda: validate_not_future(inp.submitted_on, today=self.ctx.today(), field="submitted_on"))
         if inp.portal not in {p.value for p in Portal}:
@@ -86,6 +91,7 @@ class SubmissionService:
         return self.get(row["id"])
 
     def change_status(self, submission_id: str, status: str, note: str = "") -> SubmissionView:
+        self.ctx.require(Role.TEAM_MEMBER, what_vi="cập nhật trạng thái hồ sơ", what_en="update submissions")
         if status not in {s.value for s in SubmissionStatus}:
             raise invalid_choice("status", "trạng thái", "status", status)
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
@@ -101,6 +107,7 @@ class SubmissionService:
 
     def delete(self, submission_id: str) -> None:
         """Tombstone a submission recorded by mistake."""
+        self.ctx.require(Role.TEAM_MEMBER, what_vi="xoá hồ sơ", what_en="delete submissions")
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             sub = uow.get("assisted_submission", submission_id)
             if sub is None or sub["deleted"] or sub["commune_code"] != uow.commune_code:
@@ -109,6 +116,7 @@ class SubmissionService:
             uow.commit()
 
     def get(self, submission_id: str) -> SubmissionView:
+        self.ctx.require_reader()
         found = self._query("s.id = ?", (submission_id,), 1)
         if not found:
             raise not_found("submission_id", "hồ sơ", "Submission")
@@ -119,6 +127,7 @@ class SubmissionService:
     ) -> list[SubmissionView]:
         """The newest current submissions (corrections replace what they correct), optionally only those whose
         current status is ``status``: the filter is applied in SQL before the limit, so none is ever missed."""
+        self.ctx.require_reader()
         where = ["s.deleted = 0", "NOT EXISTS (SELECT 1 FROM assisted_submission x WHERE x.supersedes_id = s.id)"]
         params: list[Any] = []
         if since:

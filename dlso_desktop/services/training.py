@@ -7,6 +7,7 @@ from typing import Any
 
 from dlso_desktop.models import (
     AssessmentResult,
+    Role,
 )
 from dlso_desktop.services.base import Context, Errors, invalid_choice, not_found
 from dlso_desktop.services.people import _person
@@ -18,6 +19,9 @@ from dlso_desktop.services.views import (
 from dlso_desktop.storage.uow import UnitOfWork
 from dlso_desktop.text import clean_text
 from dlso_desktop.validation import require_text
+
+_RESULTS_VI = "ghi kết quả học tập"
+_RESULTS_EN = "record training results"
 
 
 @dataclass(slots=True)
@@ -35,6 +39,7 @@ class TrainingService:
         self.ctx = ctx
 
     def courses(self) -> list[CourseView]:
+        self.ctx.require_reader()
         with self.ctx.db.reader() as conn:
             courses = conn.exec_driver_sql(
                 "SELECT id, code, name, hours FROM course WHERE active = 1 ORDER BY code"
@@ -75,6 +80,7 @@ class TrainingService:
                 raise not_found("village_id", "thôn/buôn/tổ dân phố", "Village")
 
     def create_session(self, inp: SessionInput) -> SessionView:
+        self.ctx.require(Role.TEAM_MEMBER, what_vi="tạo buổi học", what_en="create training sessions")
         errors = Errors()
         values = self._values(inp, errors)
         errors.raise_if_any()
@@ -87,6 +93,7 @@ class TrainingService:
         return self.get_session(row["id"])
 
     def update_session(self, session_id: str, inp: SessionInput) -> SessionView:
+        self.ctx.require(Role.TEAM_MEMBER, what_vi="sửa buổi học", what_en="change training sessions")
         errors = Errors()
         values = self._values(inp, errors)
         errors.raise_if_any()
@@ -98,6 +105,7 @@ class TrainingService:
         return self.get_session(session_id)
 
     def delete_session(self, session_id: str) -> None:
+        self.ctx.require(Role.TEAM_HEAD, what_vi="xoá buổi học", what_en="delete training sessions")
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             uow.delete("training_session", self._session(uow, session_id))
             uow.commit()
@@ -110,6 +118,7 @@ class TrainingService:
 
     def sessions(self, *, since: date | None = None, until: date | None = None, limit: int = 200) -> list[SessionView]:
         """The newest ``limit`` sessions dated ``since`` .. ``until`` (both included, either optional)."""
+        self.ctx.require_reader()
         where, params = _session_range(since, until)
         with self.ctx.db.reader() as conn:
             ids = [
@@ -123,6 +132,7 @@ class TrainingService:
 
     def count_sessions(self, *, since: date | None = None, until: date | None = None) -> int:
         """How many sessions are dated ``since`` .. ``until`` (so a list of the newest can say it is cut)."""
+        self.ctx.require_reader()
         where, params = _session_range(since, until)
         with self.ctx.db.reader() as conn:
             return int(
@@ -130,6 +140,7 @@ class TrainingService:
             )
 
     def get_session(self, session_id: str) -> SessionView:
+        self.ctx.require_reader()
         with self.ctx.db.reader() as conn:
             s = (
                 conn.exec_driver_sql(
@@ -158,13 +169,17 @@ class TrainingService:
         )
 
     def roster(self, session_id: str) -> list[AttendanceView]:
+        self.ctx.require_reader()
         with self.ctx.db.reader() as conn:
             return _current_attendance(conn, session_id)
 
     def record_attendance(
         self, session_id: str, person_ids: Sequence[str], *, present: bool = True, result: str | None = None
     ) -> list[AttendanceView]:
-        """Add people to the roster or change their attendance/result (a new event superseding the last)."""
+        """Add people to the roster or change their attendance/result (a new event superseding the last).
+
+        Attendance is any signed-in user's; setting, changing or clearing a result is a team head's."""
+        self.ctx.require(Role.TEAM_MEMBER, what_vi="điểm danh", what_en="take attendance")
         if result is not None and result not in {r.value for r in AssessmentResult}:
             raise invalid_choice("result", "kết quả", "result", result)
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
@@ -172,12 +187,16 @@ class TrainingService:
             for pid in person_ids:
                 _person(uow, pid)
                 last = uow.conn.exec_driver_sql(
-                    "SELECT id, present, result FROM attendance a WHERE session_id = ? AND person_id = ?"
+                    "SELECT id, present, result, assessed_by FROM attendance a WHERE session_id = ? AND person_id = ?"
                     " AND deleted = 0 AND NOT EXISTS (SELECT 1 FROM attendance s WHERE s.supersedes_id = a.id)",
                     (session_id, pid),
                 ).first()
                 if last is not None and bool(last[1]) == present and last[2] == result:
                     continue  # nothing changes: no new event
+                assessed_by = None if last is None else last[3]
+                if result != (None if last is None else last[2]):  # setting, changing or clearing a result
+                    self.ctx.require(Role.TEAM_HEAD, what_vi=_RESULTS_VI, what_en=_RESULTS_EN)
+                    assessed_by = self.ctx.user_id if result else None
                 uow.insert(
                     "attendance",
                     {
@@ -185,7 +204,7 @@ class TrainingService:
                         "person_id": pid,
                         "present": present,
                         "result": result,
-                        "assessed_by": self.ctx.user_id if result else None,
+                        "assessed_by": assessed_by,  # who assessed: unchanged when only attendance changes
                         "supersedes_id": last[0] if last else None,
                     },
                     action="supersede" if last else "create",
@@ -196,6 +215,7 @@ class TrainingService:
     def remove_from_roster(self, session_id: str, person_id: str) -> list[AttendanceView]:
         """Take a person off the roster: every attendance event of theirs in the session is tombstoned
         (deleting only the latest would bring the one it superseded back)."""
+        self.ctx.require(Role.TEAM_MEMBER, what_vi="sửa danh sách lớp", what_en="change rosters")
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             self._session(uow, session_id)
             ids = [
@@ -207,6 +227,16 @@ class TrainingService:
             ]
             if not ids:
                 raise not_found("person_id", "người này trong danh sách lớp", "Person on this roster")
+            marks = ",".join("?" * len(ids))
+            assessed = uow.conn.exec_driver_sql(
+                f"SELECT 1 FROM attendance WHERE id IN ({marks}) AND result IS NOT NULL", tuple(ids)
+            ).first()
+            if assessed is not None:  # their results would go with them
+                self.ctx.require(
+                    Role.TEAM_HEAD,
+                    what_vi="xoá người đã có kết quả học tập khỏi danh sách lớp",
+                    what_en="take people with a training result off a roster",
+                )
             for row in uow.get_many("attendance", ids).values():
                 uow.delete("attendance", row)
             uow.commit()

@@ -9,6 +9,7 @@ from dlso_desktop.models import (
     DIGITAL_STATUS_FIELDS,
     ActionKind,
     ConsentScope,
+    Role,
     VNeIDLevel,
 )
 from dlso_desktop.services.base import Context, Errors, invalid_choice, not_found
@@ -81,6 +82,7 @@ class VisitService:
 
     def record(self, inp: VisitInput, *, supersedes_id: str | None = None) -> VisitView:
         """Save a visit, its findings (which also update each person's digital status), actions, consent."""
+        self.ctx.require(Role.TEAM_MEMBER, what_vi="ghi lượt thăm hộ", what_en="record visits")
         errors = Errors()
         visited = inp.visited_at
         if visited is not None:
@@ -172,6 +174,7 @@ class VisitService:
 
         Digital-status values the visit copied onto persons stay: they are the persons' own fields now and
         are corrected on the person's form or by the next visit."""
+        self.ctx.require(Role.TEAM_MEMBER, what_vi="xoá lượt thăm", what_en="delete visits")
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             visit = uow.get("visit", visit_id)
             if visit is None or visit["deleted"] or visit["commune_code"] != uow.commune_code:
@@ -181,6 +184,7 @@ class VisitService:
 
     def history(self, household_id: str, *, only: str | None = None) -> list[VisitView]:
         """A household's visits, newest first, corrections shown instead of what they supersede."""
+        self.ctx.require_reader()
         with self.ctx.db.reader() as conn:
             visits = (
                 conn.exec_driver_sql(

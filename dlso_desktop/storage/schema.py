@@ -6,6 +6,12 @@ newer app is never touched. ``SCHEMA_VERSION`` is the position of the head revis
 outbox op so the server knows which shape a change was made in.
 """
 
-REVISIONS: tuple[str, ...] = ("0001_initial", "0002_drafts", "0003_sync_conflicts", "0004_outbox_rejected_index")
+REVISIONS: tuple[str, ...] = (
+    "0001_initial",
+    "0002_drafts",
+    "0003_sync_conflicts",
+    "0004_outbox_rejected_index",
+    "0005_audit_chain",
+)
 HEAD: str = REVISIONS[-1]
 SCHEMA_VERSION: int = len(REVISIONS)

@@ -17,6 +17,7 @@ from dlso_desktop.storage.db import (
     make_engine,
     peek_revision,
     prepare_schema,
+    raw_key,
     read_connection,
 )
 from dlso_desktop.storage.uow import FaultHook, UnitOfWork
@@ -25,10 +26,11 @@ from dlso_desktop.storage.uow import FaultHook, UnitOfWork
 class Database:
     """A laptop database. Create with :func:`create_database` or :func:`open_database`."""
 
-    def __init__(self, path: Path, engine: Engine, opened: OpenResult) -> None:
+    def __init__(self, path: Path, engine: Engine, opened: OpenResult, *, key: bytes | None = None) -> None:
         self.path = path
         self.engine = engine
         self.opened = opened
+        self._key = key  # kept for backups; dropped with this object (auto-lock closes and forgets it)
         with read_connection(engine) as conn:
             meta: dict[str, str] = {
                 str(k): str(v) for k, v in conn.exec_driver_sql("SELECT key, value FROM meta").all()
@@ -82,11 +84,17 @@ class Database:
                 raise
             conn.commit()
 
+    @property
+    def encrypted(self) -> bool:
+        return self._key is not None
+
     def backup(self, dest: Path) -> Path:
-        return backup_file(self.path, dest)
+        """A consistent copy; of an encrypted database, a copy encrypted with the same key."""
+        return backup_file(self.path, dest, self._key)
 
     def close(self) -> None:
         self.engine.dispose()
+        self._key = None
 
 
 def write_meta(conn: Connection, values: Mapping[str, str | None]) -> None:
@@ -166,8 +174,10 @@ def default_db_path(data_dir: Path) -> Path:
     return data_dir / DB_FILENAME
 
 
-def create_database(path: Path, commune_code: int) -> Database:
-    """A new database for one official commune/ward of Đắk Lắk (validated against the official list)."""
+def create_database(path: Path, commune_code: int, *, key: bytes | None = None) -> Database:
+    """A new database for one official commune/ward of Đắk Lắk (validated against the official list).
+
+    With ``key`` (32 random bytes, see ``storage.keystore``) the file is SQLCipher-encrypted."""
     admin_units.commune_by_code(commune_code)  # raises ValidationError for a code outside Đắk Lắk
     if path.exists() and path.stat().st_size > 0:
         raise DatabaseError(
@@ -175,9 +185,11 @@ def create_database(path: Path, commune_code: int) -> Database:
             f"A database already exists at {path}; not overwriting it.",
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(path)
+    if key is not None:
+        raw_key(key)  # a malformed key is refused before any file is made
+    engine = make_engine(path, key)
     try:
-        opened = prepare_schema(path, engine, path.parent / "backups")
+        opened = prepare_schema(path, engine, path.parent / "backups", key=key)
         with engine.connect() as conn:
             conn.begin()
             _seed(conn, commune_code, new_id())
@@ -187,25 +199,28 @@ def create_database(path: Path, commune_code: int) -> Database:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         raise
-    return Database(path, engine, opened)
+    return Database(path, engine, opened, key=key)
 
 
-def open_database(path: Path) -> Database:
-    """Open an existing database: check the schema, upgrade an older one after a backup, refuse a newer one."""
+def open_database(path: Path, *, key: bytes | None = None) -> Database:
+    """Open an existing database: check the schema, upgrade an older one after a backup, refuse a newer one.
+
+    An encrypted database needs its ``key``; a wrong key raises :class:`WrongKeyError` (code "wrong_key")
+    before any engine exists, a plaintext file opened with a key raises code "not_encrypted"."""
     if not path.exists():
         raise DatabaseError(
             f"Không tìm thấy cơ sở dữ liệu {path}. Hãy khởi tạo bằng 'dlso init --commune MÃ_XÃ'.",
             f"No database at {path}. Create one with 'dlso init --commune CODE'.",
         )
-    if path.stat().st_size == 0 or peek_revision(path) is None:  # never migrate a file DLSO did not create
+    if path.stat().st_size == 0 or peek_revision(path, key) is None:  # never migrate a file DLSO did not create
         raise DatabaseError(
             f"Tệp {path} không phải cơ sở dữ liệu DLSO (chưa được khởi tạo bằng 'dlso init').",
             f"{path} is not a DLSO database (it was not created by 'dlso init').",
         )
-    engine = make_engine(path)
+    engine = make_engine(path, key)
     try:
-        opened = prepare_schema(path, engine, path.parent / "backups")
-        db = Database(path, engine, opened)
+        opened = prepare_schema(path, engine, path.parent / "backups", key=key)
+        db = Database(path, engine, opened, key=key)
         if db.meta.get("search_doc_version") != search.SEARCH_DOC_VERSION:
             # documents are recomputed from the records: a new document format re-indexes once, here
             with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:

@@ -4,9 +4,9 @@ search documents together — or none of them.
 Services build plain dicts (validated, NFC) and hand them to a :class:`UnitOfWork`; it fills the row
 metadata (who, which device, when), buffers inserts and writes each table with one ``executemany`` when it
 flushes (so importing 50,000 persons costs a few statements, not 200,000), writes an outbox op per changed
-row (``{field: new}`` for an insert, ``{field: [old, new]}`` for an update), an audit entry per change, and
-keeps the search index consistent. Nothing is visible to anyone else until :meth:`commit`; any exception
-rolls everything back.
+row (``{field: new}`` for an insert, ``{field: [old, new]}`` for an update), an audit entry per change
+(numbered and hash-chained here, see :mod:`dlso_desktop.storage.audit`), and keeps the search index
+consistent. Nothing is visible to anyone else until :meth:`commit`; any exception rolls everything back.
 """
 
 import json
@@ -22,7 +22,7 @@ from sqlmodel import SQLModel
 
 from dlso_desktop import models
 from dlso_desktop.ids import new_id, utc_now
-from dlso_desktop.storage import schema
+from dlso_desktop.storage import audit, schema
 from dlso_desktop.storage.search import SearchIndex, household_doc, order_prefix, person_doc
 from dlso_desktop.text import guess_name_order, person_sort_key
 
@@ -62,6 +62,11 @@ _DATE_COLUMNS: dict[str, tuple[int, ...]] = {
     for name in models.TABLES
 }
 
+
+_AUDIT_INSERT = (
+    "INSERT INTO audit_entry (seq, at, user_id, device_id, action, table_name, row_id, summary, prev_hash, hash)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 _GETTERS: dict[str, Callable[[Mapping[str, Any]], tuple[Any, ...]]] = {
     name: operator.itemgetter(*cols) for name, cols in _COLUMNS.items()
@@ -148,6 +153,8 @@ class UnitOfWork:
         self._pending = _Pending({}, [], [])
         self._village_names: dict[str, str] = {}
         self._bases: dict[str, dict[str, Any]] = {}
+        #: (seq, hash) of the trail's last entry, read once per transaction (the write lock keeps it ours)
+        self._audit_head: tuple[int, str] | None = None
         self.counts: dict[str, int] = {}
 
     # -- writes ----------------------------------------------------------------------------------------
@@ -284,11 +291,13 @@ class UnitOfWork:
             if any(t in ("person", "household") for t, _ in inserts):
                 self._step("search")
         if pending.audit:
-            self.conn.exec_driver_sql(
-                "INSERT INTO audit_entry (at, user_id, device_id, action, table_name, row_id, summary)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                pending.audit,
-            )
+            last = self._audit_head
+            if last is None:
+                seq, digest = audit.head(self.conn)
+                last = (seq, audit.genesis(self.device_id) if digest is None else digest)
+            chained = audit.chain(pending.audit, *last)
+            self.conn.exec_driver_sql(_AUDIT_INSERT, chained)
+            self._audit_head = (chained[-1][0], chained[-1][-1])
             pending.audit = []
             self._step("audit")
         if pending.outbox:
@@ -304,9 +313,11 @@ class UnitOfWork:
         self.flush()
         self._step("commit")
         self.conn.commit()
+        self._audit_head = None
 
     def rollback(self) -> None:
         self._pending = _Pending({}, [], [])
+        self._audit_head = None
         self.conn.rollback()
 
     # -- internals -------------------------------------------------------------------------------------
@@ -334,6 +345,12 @@ class UnitOfWork:
                 schema.SCHEMA_VERSION,
             )
         )
+
+    def audit(self, action: str, table: str, row_id: str, summary: str = "") -> None:
+        """Queue an audit entry for a change made outside :meth:`insert`/:meth:`update`/:meth:`delete` (e.g.
+        a conflict resolution, which is an outbox op only). Never insert into ``audit_entry`` directly: the
+        entry must be numbered and chained here."""
+        self._pending.audit.append((self.now, self.user_id, self.device_id, action, table, row_id, summary))
 
     def _queue_audit(self, action: str, table: str, row_id: str, summary: str) -> None:
         if self.remote:

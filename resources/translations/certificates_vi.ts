@@ -3,479 +3,484 @@
 <context>
     <name>CertificatesPage</name>
     <message>
-        <location filename="../../ui/certificates.py" line="246" />
+        <location filename="../../ui/certificates.py" line="244" />
         <source>not issued yet</source>
         <extracomment>the highest resolution pages are painted at on a printer (more only makes the print job bigger) the preview's resolution (pages are then shrunk to the window's width) and how many pages it shows (Print and Save always take every page)</extracomment>
         <translation>chưa cấp</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="248" />
+        <location filename="../../ui/certificates.py" line="246" />
         <source>{number} (revoked)</source>
         <translation>{number} (đã thu hồi)</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="263" />
+        <location filename="../../ui/certificates.py" line="261" />
         <source>This certificate was revoked: printing gives a new certificate with a new number.</source>
         <translation>Giấy chứng nhận này đã bị thu hồi: in lại sẽ cấp giấy mới với số mới.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="304" />
-        <location filename="../../ui/certificates.py" line="356" />
+        <location filename="../../ui/certificates.py" line="302" />
+        <location filename="../../ui/certificates.py" line="354" />
         <source>Name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="305" />
+        <location filename="../../ui/certificates.py" line="303" />
         <source>Born</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="306" />
+        <location filename="../../ui/certificates.py" line="304" />
         <source>Certificate number</source>
         <translation>Số giấy chứng nhận</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="312" />
+        <location filename="../../ui/certificates.py" line="310" />
         <source>sample</source>
         <translation>mẫu</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="314" />
+        <location filename="../../ui/certificates.py" line="312" />
         <source>revoked</source>
         <translation>đã thu hồi</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="316" />
+        <location filename="../../ui/certificates.py" line="314" />
         <source>valid</source>
         <translation>hợp lệ</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="341" />
+        <location filename="../../ui/certificates.py" line="339" />
         <source>Reason: {reason}</source>
         <translation>Lý do: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="355" />
+        <location filename="../../ui/certificates.py" line="353" />
         <source>Number</source>
         <translation>Số</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="357" />
+        <location filename="../../ui/certificates.py" line="355" />
         <source>Course</source>
         <translation>Khóa học</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="358" />
+        <location filename="../../ui/certificates.py" line="356" />
         <source>Issue date</source>
         <translation>Ngày cấp</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="359" />
+        <location filename="../../ui/certificates.py" line="357" />
         <source>Status</source>
         <translation>Tình trạng</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="892" />
+        <location filename="../../ui/certificates.py" line="905" />
         <source>Certificates</source>
-        <extracomment>the issued list shows at most this many (the newest); typing a number or a name reaches any other</extracomment>
+        <extracomment>the issued list shows at most this many (the newest); typing a number or a name reaches any other issuing, revoking and the signer are a team head's (the service refuses them to a team member); reprinting issued certificates and verifying are everyone's</extracomment>
         <translation>Giấy chứng nhận</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="909" />
+        <location filename="../../ui/certificates.py" line="929" />
         <source>&amp;Print</source>
         <translation>&amp;In giấy</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="910" />
+        <location filename="../../ui/certificates.py" line="930" />
         <source>&amp;Issued certificates</source>
         <translation>Giấy đã &amp;cấp</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="911" />
+        <location filename="../../ui/certificates.py" line="931" />
         <source>&amp;Verify</source>
         <translation>&amp;Xác thực</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="912" />
+        <location filename="../../ui/certificates.py" line="932" />
         <source>Change &amp;signer…</source>
         <translation>Đổi người &amp;ký…</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="913" />
+        <location filename="../../ui/certificates.py" line="933" />
         <source>The name and title printed above the signature on new certificates</source>
         <translation>Họ tên và chức vụ in phía trên chữ ký trên các giấy chứng nhận mới</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="914" />
+        <location filename="../../ui/certificates.py" line="934" />
         <source>1. Choose a training session</source>
         <translation>1. Chọn buổi học</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="915" />
+        <location filename="../../ui/certificates.py" line="935" />
         <source>2. Tick who gets a certificate</source>
         <translation>2. Đánh dấu người được cấp giấy</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="916" />
+        <location filename="../../ui/certificates.py" line="936" />
         <source>Tick all</source>
         <translation>Chọn tất cả</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="917" />
+        <location filename="../../ui/certificates.py" line="937" />
         <source>Untick all</source>
         <translation>Bỏ chọn tất cả</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="918" />
+        <location filename="../../ui/certificates.py" line="938" />
         <source>Previe&amp;w</source>
         <translation>&amp;Xem trước</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="919" />
+        <location filename="../../ui/certificates.py" line="939" />
         <source>See the certificates on screen before printing</source>
         <translation>Xem giấy chứng nhận trên màn hình trước khi in</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="920" />
+        <location filename="../../ui/certificates.py" line="940" />
         <source>P&amp;rint…</source>
         <translation>&amp;In…</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="921" />
+        <location filename="../../ui/certificates.py" line="941" />
         <source>Choose a printer and print the ticked certificates</source>
         <translation>Chọn máy in và in các giấy đã đánh dấu</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="922" />
+        <location filename="../../ui/certificates.py" line="942" />
         <source>Save as P&amp;DF…</source>
         <translation>Lưu thành P&amp;DF…</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="923" />
+        <location filename="../../ui/certificates.py" line="943" />
         <source>Save the ticked certificates in one PDF file, to print later</source>
         <translation>Lưu các giấy đã đánh dấu vào một tệp PDF để in sau</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="924" />
+        <location filename="../../ui/certificates.py" line="944" />
         <source>Cancel</source>
         <translation>Hủy</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="925" />
+        <location filename="../../ui/certificates.py" line="945" />
         <source>Stop: nothing half-made is saved or printed</source>
         <translation>Dừng lại: không lưu, không in phần đang làm dở</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="926" />
+        <location filename="../../ui/certificates.py" line="946" />
         <source>&amp;Find:</source>
         <translation>&amp;Tìm:</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="927" />
+        <location filename="../../ui/certificates.py" line="947" />
         <source>Certificate number or name (accents optional)…</source>
         <translation>Số giấy hoặc họ tên (gõ không dấu cũng được)…</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="928" />
+        <location filename="../../ui/certificates.py" line="948" />
         <source>Rep&amp;rint…</source>
         <translation>In &amp;lại…</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="929" />
+        <location filename="../../ui/certificates.py" line="949" />
         <source>Print this certificate again: same number, same QR code</source>
         <translation>In lại giấy này: cùng số, cùng mã QR</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="930" />
+        <location filename="../../ui/certificates.py" line="950" />
         <source>Rev&amp;oke…</source>
         <translation>Thu &amp;hồi…</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="931" />
+        <location filename="../../ui/certificates.py" line="951" />
         <source>Cancel a certificate given by mistake; it then verifies as revoked</source>
         <translation>Hủy giấy đã cấp nhầm; từ đó khi kiểm tra sẽ báo là đã thu hồi</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="934" />
+        <location filename="../../ui/certificates.py" line="954" />
         <source>Check a certificate without internet: choose a photo or a scan of its QR code, a PDF, or type the text under the QR code.</source>
         <translation>Kiểm tra giấy chứng nhận không cần mạng: chọn ảnh chụp hoặc bản quét có mã QR, tệp PDF, hoặc gõ đoạn mã in dưới mã QR.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="938" />
+        <location filename="../../ui/certificates.py" line="958" />
         <source>From a p&amp;hoto or scan…</source>
         <translation>Từ ảnh &amp;chụp hoặc bản quét…</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="939" />
+        <location filename="../../ui/certificates.py" line="959" />
         <source>A picture file (PNG, JPG, BMP, WEBP) with the QR code in it</source>
         <translation>Tệp ảnh (PNG, JPG, BMP, WEBP) có mã QR</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="940" />
+        <location filename="../../ui/certificates.py" line="960" />
         <source>From a P&amp;DF…</source>
         <translation>Từ tệp P&amp;DF…</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="941" />
+        <location filename="../../ui/certificates.py" line="961" />
         <source>A PDF of certificates: every page is checked</source>
         <translation>Tệp PDF giấy chứng nhận: kiểm tra mọi trang</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="942" />
+        <location filename="../../ui/certificates.py" line="962" />
         <source>&amp;Code:</source>
         <translation>&amp;Mã:</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="943" />
+        <location filename="../../ui/certificates.py" line="963" />
         <source>Type or paste the text of the QR code, or the link…</source>
         <translation>Gõ hoặc dán nội dung mã QR, hoặc đường liên kết…</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="944" />
+        <location filename="../../ui/certificates.py" line="964" />
         <source>Verify</source>
         <translation>Kiểm tra</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="945" />
+        <location filename="../../ui/certificates.py" line="965" />
         <source>Check the typed code</source>
         <translation>Kiểm tra mã vừa gõ</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="978" />
+        <location filename="../../ui/certificates.py" line="998" />
         <source>This laptop is not enrolled yet: ask the commune operator to enroll it on the Sync page.</source>
         <translation>Máy này chưa được đăng ký: nhờ cán bộ xã đăng ký máy ở trang Đồng bộ.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="981" />
+        <location filename="../../ui/certificates.py" line="1001" />
         <source>The list of trusted signing keys has not arrived yet: connect to the internet and sync once.</source>
         <translation>Máy chưa nhận danh sách khóa ký tin cậy: hãy kết nối mạng và đồng bộ một lần.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="984" />
+        <location filename="../../ui/certificates.py" line="1004" />
         <source>The commune's signing key has not arrived on this laptop yet: connect to the internet and sync once.</source>
         <translation>Máy chưa nhận khóa ký của xã: hãy kết nối mạng và đồng bộ một lần.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="987" />
+        <location filename="../../ui/certificates.py" line="1007" />
         <source>The commune's signing key has expired, was revoked or is not valid yet: ask the commune operator for a new key, then sync.</source>
         <translation>Khóa ký của xã đã hết hạn, bị thu hồi hoặc chưa đến ngày dùng: nhờ cán bộ xã cấp khóa mới rồi đồng bộ.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="991" />
+        <location filename="../../ui/certificates.py" line="1011" />
         <source>This laptop has no certificate numbers left: connect to the internet and sync once to get more.</source>
         <translation>Máy đã dùng hết số giấy chứng nhận: hãy kết nối mạng và đồng bộ một lần để nhận thêm số.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="994" />
+        <location filename="../../ui/certificates.py" line="1014" />
         <source>This laptop cannot sign real certificates yet.</source>
         <translation>Máy này chưa ký được giấy chứng nhận thật.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="999" />
+        <location filename="../../ui/certificates.py" line="1019" />
         <source>Checking how this laptop signs certificates…</source>
         <translation>Đang kiểm tra cách máy này ký giấy chứng nhận…</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1004" />
+        <location filename="../../ui/certificates.py" line="1024" />
         <source>Sample mode: certificates printed now are samples, not valid.</source>
         <translation>Chế độ mẫu: giấy in lúc này chỉ là giấy mẫu, không có giá trị.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1005" />
+        <location filename="../../ui/certificates.py" line="1025" />
         <source>Each page is marked “{sample}” and never verifies as valid.</source>
         <translation>Mỗi trang có dòng chữ “{sample}” và không bao giờ được xác thực là hợp lệ.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1011" />
+        <location filename="../../ui/certificates.py" line="1031" />
         <source>Real certificates: signed with the key of {commune}.</source>
         <translation>Giấy chứng nhận thật: ký bằng khóa của {commune}.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/certificates.py" line="1014" />
+        <location filename="../../ui/certificates.py" line="1034" />
         <source>%Ln certificate number(s) left on this laptop.</source>
         <translation>
             <numerusform>Máy còn %Ln số giấy chứng nhận.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1024" />
+        <location filename="../../ui/certificates.py" line="1044" />
         <source>Signed on new certificates by: {signer}</source>
         <translation>Người ký trên giấy mới: {signer}</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1026" />
+        <location filename="../../ui/certificates.py" line="1046" />
         <source>Signer: not set yet (needed before printing real certificates).</source>
         <translation>Người ký: chưa nhập (cần có trước khi in giấy thật).</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1071" />
+        <location filename="../../ui/certificates.py" line="1091" />
         <source>No training session yet: create one on the Training page.</source>
         <translation>Chưa có buổi học nào: hãy tạo buổi học ở trang Tập huấn.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1074" />
+        <location filename="../../ui/certificates.py" line="1094" />
         <source>No one has passed yet: mark the results on the Training page, then come back here.</source>
         <translation>Chưa có ai đạt: hãy ghi kết quả ở trang Tập huấn rồi quay lại đây.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1077" />
+        <location filename="../../ui/certificates.py" line="1097" />
         <source>Certificates are only for people marked “Passed”.</source>
         <translation>Chỉ cấp giấy cho người có kết quả “Đạt”.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1124" />
+        <location filename="../../ui/certificates.py" line="1144" />
+        <source>Only a team head or a commune operator can issue certificates.</source>
+        <translation>Chỉ tổ trưởng hoặc cán bộ xã được cấp giấy chứng nhận.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/certificates.py" line="1146" />
         <source>Choose a session on the left.</source>
         <translation>Hãy chọn một buổi học ở bên trái.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1126" />
+        <location filename="../../ui/certificates.py" line="1148" />
         <source>No one passed this session yet.</source>
         <translation>Buổi học này chưa có ai đạt.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1128" />
+        <location filename="../../ui/certificates.py" line="1150" />
         <source>{ticked} of {total} ticked</source>
         <translation>Đã chọn {ticked}/{total} người</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1182" />
+        <location filename="../../ui/certificates.py" line="1204" />
         <source>Save the certificates</source>
         <translation>Lưu giấy chứng nhận</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1184" />
-        <location filename="../../ui/certificates.py" line="1483" />
+        <location filename="../../ui/certificates.py" line="1206" />
+        <location filename="../../ui/certificates.py" line="1507" />
         <source>PDF (*.pdf)</source>
         <translation>Tệp PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1194" />
+        <location filename="../../ui/certificates.py" line="1216" />
         <source>Print the certificates</source>
         <translation>In giấy chứng nhận</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1207" />
+        <location filename="../../ui/certificates.py" line="1229" />
         <source>Preparing the certificates…</source>
         <translation>Đang chuẩn bị giấy chứng nhận…</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1237" />
+        <location filename="../../ui/certificates.py" line="1259" />
         <source>Making the PDF: {done} of {total}</source>
         <translation>Đang tạo PDF: {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1244" />
+        <location filename="../../ui/certificates.py" line="1266" />
         <source>Stopping…</source>
         <translation>Đang dừng…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/certificates.py" line="1256" />
+        <location filename="../../ui/certificates.py" line="1278" />
         <source>Saved %n certificate(s) in {path}</source>
         <translation>
             <numerusform>Đã lưu %n giấy chứng nhận vào {path}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1258" />
+        <location filename="../../ui/certificates.py" line="1280" />
         <source>They are samples marked “{sample}”: not valid.</source>
         <translation>Đây là giấy mẫu có dòng chữ “{sample}”: không có giá trị.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1283" />
+        <location filename="../../ui/certificates.py" line="1305" />
         <source>Cancelled: nothing was saved or printed.</source>
         <translation>Đã hủy: không lưu, không in gì.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1286" />
+        <location filename="../../ui/certificates.py" line="1308" />
         <source>The certificates could not be made: {error}</source>
         <translation>Không tạo được giấy chứng nhận: {error}</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1327" />
+        <location filename="../../ui/certificates.py" line="1349" />
         <source>Printing: page {done} of {total}</source>
         <translation>Đang in: trang {done}/{total}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/certificates.py" line="1336" />
+        <location filename="../../ui/certificates.py" line="1358" />
         <source>%n page(s) sent to the printer.</source>
         <translation>
             <numerusform>Đã gửi %n trang tới máy in.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1338" />
+        <location filename="../../ui/certificates.py" line="1360" />
         <source>Printing was cancelled.</source>
         <translation>Đã hủy lệnh in.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1342" />
+        <location filename="../../ui/certificates.py" line="1364" />
         <source>Printing failed: {error}</source>
         <translation>In không được: {error}</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1361" />
+        <location filename="../../ui/certificates.py" line="1383" />
         <source>Saved in {path}</source>
         <translation>Đã lưu vào {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1365" />
+        <location filename="../../ui/certificates.py" line="1387" />
         <source>The file could not be saved: {error}</source>
         <translation>Không lưu được tệp: {error}</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1423" />
+        <location filename="../../ui/certificates.py" line="1447" />
         <source>No certificate matches.</source>
         <translation>Không có giấy chứng nhận nào khớp.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1423" />
+        <location filename="../../ui/certificates.py" line="1447" />
         <source>No certificate has been issued yet.</source>
         <translation>Chưa cấp giấy chứng nhận nào.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1427" />
+        <location filename="../../ui/certificates.py" line="1451" />
         <source>The newest {n} certificates: type a number or a name to find others.</source>
         <translation>{n} giấy chứng nhận mới nhất: gõ số giấy hoặc họ tên để tìm giấy khác.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/certificates.py" line="1430" />
+        <location filename="../../ui/certificates.py" line="1454" />
         <source>%n certificate(s)</source>
         <translation>
             <numerusform>%n giấy chứng nhận</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1461" />
+        <location filename="../../ui/certificates.py" line="1485" />
         <source>Certificate {number} is revoked.</source>
         <translation>Đã thu hồi giấy chứng nhận số {number}.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1474" />
+        <location filename="../../ui/certificates.py" line="1498" />
         <source>A photo or a scan of a certificate</source>
         <translation>Ảnh chụp hoặc bản quét giấy chứng nhận</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1476" />
+        <location filename="../../ui/certificates.py" line="1500" />
         <source>Pictures (*.png *.jpg *.jpeg *.bmp *.webp)</source>
         <translation>Ảnh (*.png *.jpg *.jpeg *.bmp *.webp)</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1483" />
+        <location filename="../../ui/certificates.py" line="1507" />
         <source>A PDF of certificates</source>
         <translation>Tệp PDF giấy chứng nhận</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1506" />
+        <location filename="../../ui/certificates.py" line="1530" />
         <source>Checking…</source>
         <translation>Đang kiểm tra…</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1540" />
+        <location filename="../../ui/certificates.py" line="1564" />
         <source>No QR code was found in {file}. Take a sharper photo with the whole QR code in it.</source>
         <translation>Không tìm thấy mã QR trong {file}. Hãy chụp lại rõ hơn, lấy trọn mã QR.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/certificates.py" line="1546" />
+        <location filename="../../ui/certificates.py" line="1570" />
         <source>%n QR code(s) found in {file}.</source>
         <translation>
             <numerusform>Tìm thấy %n mã QR trong {file}.</numerusform>
@@ -485,54 +490,54 @@
 <context>
     <name>PreviewDialog</name>
     <message>
-        <location filename="../../ui/certificates.py" line="552" />
+        <location filename="../../ui/certificates.py" line="550" />
         <source>Preview of the certificates</source>
         <translation>Xem trước giấy chứng nhận</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="555" />
+        <location filename="../../ui/certificates.py" line="553" />
         <source>The first {shown} of {total} pages. Print and Save take every page.</source>
         <translation>{shown} trang đầu trong {total} trang. In và Lưu sẽ lấy tất cả các trang.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/certificates.py" line="560" />
+        <location filename="../../ui/certificates.py" line="558" />
         <source>%n page(s). Check the names before printing.</source>
         <translation>
             <numerusform>%n trang. Hãy kiểm tra họ tên trước khi in.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="561" />
+        <location filename="../../ui/certificates.py" line="559" />
         <source>&amp;Print…</source>
         <translation>&amp;In…</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="562" />
+        <location filename="../../ui/certificates.py" line="560" />
         <source>Choose a printer and print every page</source>
         <translation>Chọn máy in và in tất cả các trang</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="563" />
+        <location filename="../../ui/certificates.py" line="561" />
         <source>&amp;Save as PDF…</source>
         <translation>&amp;Lưu thành PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="564" />
+        <location filename="../../ui/certificates.py" line="562" />
         <source>Save every page in one PDF file</source>
         <translation>Lưu tất cả các trang vào một tệp PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="565" />
+        <location filename="../../ui/certificates.py" line="563" />
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="600" />
+        <location filename="../../ui/certificates.py" line="605" />
         <source>Page {n}</source>
         <translation>Trang {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="607" />
+        <location filename="../../ui/certificates.py" line="615" />
         <source>The preview could not be shown: {error}</source>
         <translation>Không xem trước được: {error}</translation>
     </message>
@@ -540,38 +545,38 @@
 <context>
     <name>RevokeDialog</name>
     <message>
-        <location filename="../../ui/certificates.py" line="472" />
-        <location filename="../../ui/certificates.py" line="496" />
+        <location filename="../../ui/certificates.py" line="470" />
+        <location filename="../../ui/certificates.py" line="494" />
         <source>Revoke a certificate</source>
         <translation>Thu hồi giấy chứng nhận</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="475" />
+        <location filename="../../ui/certificates.py" line="473" />
         <source>Certificate {number} of {name}. Once revoked, it shows as REVOKED whenever it is checked. This cannot be undone.</source>
         <translation>Giấy chứng nhận số {number} của {name}. Sau khi thu hồi, mỗi lần kiểm tra sẽ báo ĐÃ THU HỒI. Không thể hoàn tác.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="479" />
+        <location filename="../../ui/certificates.py" line="477" />
         <source>&amp;Why is it revoked?</source>
         <translation>&amp;Lý do thu hồi:</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="480" />
+        <location filename="../../ui/certificates.py" line="478" />
         <source>e.g. printed for the wrong person</source>
         <translation>VD: in nhầm người</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="483" />
+        <location filename="../../ui/certificates.py" line="481" />
         <source>Revoke</source>
         <translation>Thu hồi</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="490" />
+        <location filename="../../ui/certificates.py" line="488" />
         <source>Please write why the certificate is revoked.</source>
         <translation>Hãy ghi lý do thu hồi giấy chứng nhận.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="497" />
+        <location filename="../../ui/certificates.py" line="495" />
         <source>Revoke certificate {number} of {name}?</source>
         <translation>Thu hồi giấy chứng nhận số {number} của {name}?</translation>
     </message>
@@ -579,32 +584,32 @@
 <context>
     <name>SignerDialog</name>
     <message>
-        <location filename="../../ui/certificates.py" line="409" />
+        <location filename="../../ui/certificates.py" line="407" />
         <source>Signer of the certificates</source>
         <translation>Người ký giấy chứng nhận</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="411" />
+        <location filename="../../ui/certificates.py" line="409" />
         <source>The name and title printed above the signature on new certificates, e.g. the commune chairman.</source>
         <translation>Họ tên và chức vụ in phía trên chữ ký trên giấy chứng nhận mới, ví dụ Chủ tịch UBND xã.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="413" />
+        <location filename="../../ui/certificates.py" line="411" />
         <source>&amp;Full name:</source>
         <translation>&amp;Họ tên:</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="414" />
+        <location filename="../../ui/certificates.py" line="412" />
         <source>&amp;Title:</source>
         <translation>&amp;Chức vụ:</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="415" />
+        <location filename="../../ui/certificates.py" line="413" />
         <source>e.g. CHỦ TỊCH (at most two lines)</source>
         <translation>VD: CHỦ TỊCH (tối đa hai dòng)</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="420" />
+        <location filename="../../ui/certificates.py" line="418" />
         <source>Please type the signer's full name.</source>
         <translation>Hãy nhập họ tên người ký.</translation>
     </message>
@@ -612,42 +617,42 @@
 <context>
     <name>VerdictCard</name>
     <message>
-        <location filename="../../ui/certificates.py" line="1620" />
+        <location filename="../../ui/certificates.py" line="1644" />
         <source>Why: {reason}</source>
         <translation>Lý do: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1623" />
+        <location filename="../../ui/certificates.py" line="1647" />
         <source>A sample printed on a laptop that cannot sign yet: it proves nothing about the person.</source>
         <translation>Giấy mẫu in từ máy chưa ký được giấy thật: không chứng minh được gì về người này.</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1630" />
+        <location filename="../../ui/certificates.py" line="1654" />
         <source>Signed name:</source>
         <translation>Họ tên đã ký:</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1631" />
+        <location filename="../../ui/certificates.py" line="1655" />
         <source>Course:</source>
         <translation>Khóa học:</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1632" />
+        <location filename="../../ui/certificates.py" line="1656" />
         <source>Commune:</source>
         <translation>Xã/phường:</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1633" />
+        <location filename="../../ui/certificates.py" line="1657" />
         <source>Issue date:</source>
         <translation>Ngày cấp:</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1634" />
+        <location filename="../../ui/certificates.py" line="1658" />
         <source>Number:</source>
         <translation>Số:</translation>
     </message>
     <message>
-        <location filename="../../ui/certificates.py" line="1636" />
+        <location filename="../../ui/certificates.py" line="1660" />
         <source>Born:</source>
         <translation>Sinh:</translation>
     </message>

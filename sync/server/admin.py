@@ -1,6 +1,8 @@
 """Server administration: enrollment codes, devices, statistics — used by the CLI, the API and the tests."""
 
 import hashlib
+import logging
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -12,14 +14,19 @@ from dlso_desktop.ids import utc_now
 from sync.server import apply
 from sync.server.models import CommuneCounter, Device, EnrollmentCode, OpReceipt, Record
 
+log = logging.getLogger("dlso.server.admin")
+
 _DEV = Device.__table__  # type: ignore[attr-defined]
 _CODE = EnrollmentCode.__table__  # type: ignore[attr-defined]
 _REC = Record.__table__  # type: ignore[attr-defined]
 _RCPT = OpReceipt.__table__  # type: ignore[attr-defined]
 _CTR = CommuneCounter.__table__  # type: ignore[attr-defined]
 
-#: Enrollment codes are single-use and short-lived.
+#: Enrollment codes are single-use and short-lived: 24 hours unless ``$DLSO_SERVER_ENROLLMENT_CODE_HOURS`` says
+#: otherwise (at most a week).
 CODE_LIFETIME = timedelta(hours=24)
+ENV_CODE_HOURS = "DLSO_SERVER_ENROLLMENT_CODE_HOURS"
+MAX_CODE_LIFETIME = timedelta(days=7)
 #: Letters and digits that cannot be confused when read aloud or typed (no 0/O, 1/I/L).
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -52,7 +59,26 @@ class IssuedCode:
     expires_at: str
 
 
-def create_enrollment_code(conn: Connection, commune_code: int, *, lifetime: timedelta = CODE_LIFETIME) -> IssuedCode:
+def code_lifetime() -> timedelta:
+    """How long a new enrollment code is valid: ``$DLSO_SERVER_ENROLLMENT_CODE_HOURS`` (a number of hours above
+    0, at most a week), else :data:`CODE_LIFETIME`; another value is logged and the default used."""
+    text = os.environ.get(ENV_CODE_HOURS, "").strip()
+    if not text:
+        return CODE_LIFETIME
+    try:
+        hours = float(text)
+    except ValueError:
+        hours = -1.0
+    if not 0 < hours <= MAX_CODE_LIFETIME.total_seconds() / 3600:
+        log.warning("%s=%r is not a number of hours in (0, 168]: codes are valid for 24 hours", ENV_CODE_HOURS, text)
+        return CODE_LIFETIME
+    return timedelta(hours=hours)
+
+
+def create_enrollment_code(conn: Connection, commune_code: int, *, lifetime: timedelta | None = None) -> IssuedCode:
+    """A new single-use code for the commune, valid ``lifetime`` (default :func:`code_lifetime`); only its
+    hash is stored."""
+    lifetime = code_lifetime() if lifetime is None else lifetime
     commune = admin_units.commune_by_code(commune_code)  # ValidationError outside Đắk Lắk
     raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
     now = datetime.now(UTC)

@@ -8,6 +8,7 @@ comes from the token's device, never from the request. Request bodies may be gzi
 sent.
 """
 
+import json
 import logging
 import os
 import zlib
@@ -29,7 +30,7 @@ from dlso_desktop.ids import utc_now
 from dlso_desktop.storage import schema as laptop_schema
 from dlso_desktop.validation import ValidationError
 from sync import protocol as P
-from sync.server import admin, apply
+from sync.server import admin, apply, limits
 from sync.server.db import FifoSemaphore, read_only, writing
 
 log = logging.getLogger("dlso.server")
@@ -136,8 +137,15 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-def create_app(engine: Engine, *, concurrent: int | None = None, snapshot_folder: Path | None = None) -> FastAPI:
-    """The API on ``engine``; at most ``concurrent`` requests (default :func:`max_concurrent`) at work at once.
+def create_app(
+    engine: Engine,
+    *,
+    concurrent: int | None = None,
+    snapshot_folder: Path | None = None,
+    rate_limits: limits.Config | None = None,
+) -> FastAPI:
+    """The API on ``engine``; at most ``concurrent`` requests (default :func:`max_concurrent`) at work at once;
+    the rate limits of the public doors ``rate_limits`` (default: :meth:`limits.Config.from_env`).
 
     The endpoints run in threads under one GIL: a burst of fifty pushes all at work at once makes each of them
     as slow as the whole burst, while a few at a time, in arrival order, finish the early ones early and the
@@ -155,6 +163,18 @@ def create_app(engine: Engine, *, concurrent: int | None = None, snapshot_folder
     # level 1: most of level 9's saving on JSON (slow village links) at a small part of its CPU on big pulls
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
     app.add_middleware(BodyLimitMiddleware)
+
+    def token_device(token: str) -> str | None:
+        with read_only(engine) as conn:
+            found = admin.device_for_token(conn, token)
+        return None if found is None or found.revoked else found.id
+
+    # outermost: a refused request costs no body read, no database work
+    app.add_middleware(
+        limits.RateLimitMiddleware,
+        config=rate_limits if rate_limits is not None else limits.Config.from_env(),
+        authenticate=token_device,
+    )
     app.state.engine = engine
 
     @app.exception_handler(ApiError)
@@ -216,9 +236,18 @@ def create_app(engine: Engine, *, concurrent: int | None = None, snapshot_folder
         """The server's clock (laptops far off get a warning; clocks never decide conflicts)."""
         return P.TimeResponse(server_time=utc_now(), schema_version=laptop_schema.SCHEMA_VERSION)
 
-    @app.post(f"{P.PREFIX}/enroll", response_model=P.EnrollResponse, responses=errors, tags=["sync"])
+    limited: dict[int | str, dict[str, Any]] = {
+        429: {
+            "model": P.ErrorResponse,
+            "description": "Too many requests from this address (``rate_limited``); see the Retry-After header",
+            "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}},
+        }
+    }
+
+    @app.post(f"{P.PREFIX}/enroll", response_model=P.EnrollResponse, responses={**errors, **limited}, tags=["sync"])
     def enroll(body: P.EnrollRequest) -> P.EnrollResponse:
-        """Exchange a one-time enrollment code for a device token (shown once)."""
+        """Exchange a one-time enrollment code for a device token (shown once). Rate-limited per client address,
+        failed attempts especially (429 ``rate_limited``)."""
         try:
             with writing(engine, short=True) as conn, slots.slot(urgent=True):
                 done = admin.enroll(
@@ -310,7 +339,42 @@ def create_app(engine: Engine, *, concurrent: int | None = None, snapshot_folder
 
     snapshot.install(app, engine, device, snapshot_folder or snapshot.snapshot_dir(engine.url.render_as_string()))
     certs.install(app, engine, device, slots=slots)
+
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            _refusals_are_400(generate())
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
+
+
+def _refusals_are_400(schema: dict[str, Any]) -> None:
+    """The schema as the app answers: a request that does not validate gets 400 ``bad_request`` (ErrorResponse,
+    see ``_bad_request``), never FastAPI's 422 it documents by default (the fuzz test checks every answer's
+    status against the schema)."""
+    for methods in schema.get("paths", {}).values():
+        for operation in methods.values():
+            responses = operation.get("responses", {})
+            if responses.pop("422", None) is None:
+                continue
+            responses.setdefault(
+                "400",
+                {
+                    "description": "Bad request (``bad_request``): a parameter or the body does not validate",
+                    "content": {"application/json": {"schema": dict(_ERROR_REF)}},
+                },
+            )
+    components = schema.get("components", {}).get("schemas", {})
+    text = json.dumps(schema.get("paths", {}))
+    for unused in ("HTTPValidationError", "ValidationError"):
+        if f"#/components/schemas/{unused}" not in text:
+            components.pop(unused, None)
 
 
 def app_from_env() -> FastAPI:

@@ -768,10 +768,16 @@ def install(
     }
     tags: list[str | Any] = ["certificates"]
 
-    @app.get(f"{P.PREFIX}/certificates/trust", response_model=P.TrustResponse, tags=tags)
+    retry_after = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
+    limited: dict[int | str, dict[str, Any]] = {
+        429: {"model": P.ErrorResponse, "description": "Too many requests (``rate_limited``)", "headers": retry_after}
+    }
+
+    @app.get(f"{P.PREFIX}/certificates/trust", response_model=P.TrustResponse, responses=limited, tags=tags)
     def certificate_trust() -> P.TrustResponse:
         """Public (no token): the root public key, the trust list it signed and every commune's revocation
-        list (signed again first where revocations arrived). Verifiers check every signature themselves."""
+        list (signed again first where revocations arrived). Verifiers check every signature themselves.
+        Rate-limited per client address, or per device for a request with a valid device token (429)."""
         served = current_trust(_now())
         return P.TrustResponse(
             root_public_key=served.root_public_key,
@@ -832,7 +838,22 @@ def install(
         "/v/{payload:path}",
         tags=tags,
         response_class=HTMLResponse,
-        responses={200: {"content": {"text/html": {}, "application/json": {}}}},
+        responses={
+            200: {"content": {"text/html": {}, "application/json": {}}},
+            404: {
+                "description": "``not_found``: a payload holding a line break matches no page (no QR code has one)",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+            },
+            429: {
+                "description": "Too many requests from this address: a Vietnamese HTML page, or ErrorResponse JSON"
+                " (``rate_limited``) when JSON was asked for",
+                "content": {
+                    "text/html": {},
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}},
+                },
+                "headers": retry_after,
+            },
+        },
     )
     def verification_page(payload: Payload, fmt: Format = None, accept: Accept = None) -> Response:
         """The public verification page of a certificate's QR code (Vietnamese HTML, no script); the verdict as
