@@ -211,7 +211,12 @@ class ServerProcess:
 
     def spawn(self) -> ServerProcess:
         """Start the process without waiting (it takes seconds to import; do something useful meanwhile)."""
-        env = {**os.environ, **self.env, "DLSO_SERVER_DATABASE_URL": self.database_url}
+        env = {
+            "DLSO_SERVER_RATE_LIMITS": "off",
+            **os.environ,
+            **self.env,
+            "DLSO_SERVER_DATABASE_URL": self.database_url,
+        }
         if self.workers > 1:
             env["DLSO_BENCH_TIMINGS_DIR"] = str(self.log_path.with_name(f"timings-{self.port}"))
         cmd = [

@@ -1046,7 +1046,7 @@ def generate(
     counts = _Counts()
     if households == 0:
         return counts.as_dict()
-    svc = Services(db, user_id=user_id)
+    svc = Services(db, user_id=user_id, system=True)  # demo data: every kind of record
     ref = reference_date(seed)
     commune = admin_units.commune_by_code(db.commune_code)
     people = _People(random.Random(seed), ref, commune.kind)
