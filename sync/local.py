@@ -481,11 +481,7 @@ def resolve_conflict(db: Database, user_id: str, conflict_id: str, value: Any) -
                 schema.SCHEMA_VERSION,
             ),
         )
-        uow.conn.exec_driver_sql(
-            "INSERT INTO audit_entry (at, user_id, device_id, action, table_name, row_id, summary)"
-            " VALUES (?, ?, ?, 'resolve', ?, ?, ?)",
-            (utc_now(), user_id, db.device_id, CONFLICT_TABLE, conflict_id, f"{table}.{name}"),
-        )
+        uow.audit("resolve", CONFLICT_TABLE, conflict_id, f"{table}.{name}")  # numbered and chained by the unit
         uow.commit()
 
 

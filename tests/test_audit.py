@@ -158,9 +158,6 @@ def test_explicit_entries_are_chained_and_raw_inserts_are_caught(db: Database, u
     assert not report.ok and report.reason == "changed" and report.broken_seq == trail(db)[-1]["seq"]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="sync/local.py resolve_conflict inserts its audit entry by hand: it must call uow.audit"
-)
 def test_resolving_a_conflict_keeps_the_chain(services: Services, village: VillageView, db: Database) -> None:
     user_id = services.ctx.user_id
     assert user_id is not None
