@@ -82,6 +82,7 @@ def self_test() -> int:
 def run(args: argparse.Namespace) -> int:
     """Show the window at once (Qt only), open the data layer in the background, then sign in and fill it."""
     from ui import errors
+    from ui.gc_guard import GuiThreadCollector
     from ui.i18n import install_language
     from ui.main_window import MainWindow
     from ui.qt import QApplication, QtWidgets
@@ -90,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("DLSO Desktop")
+    GuiThreadCollector(app)  # owned by the app: widgets are never freed on a worker thread
     data_dir = _data_dir(args.data_dir)
     settings = Settings(data_dir)
     install_language(settings.get(LANGUAGE), app)

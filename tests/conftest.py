@@ -3,6 +3,8 @@ created user, a village, and a full-content snapshot to prove that a failed unit
 
 from __future__ import annotations
 
+import gc
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -73,6 +75,36 @@ def ctx(db: Database, user_id: str, tmp_path: Path, qapp: object) -> Iterator[An
     context = AppContext(db, user, Tasks(), Settings(tmp_path), tmp_path)
     yield context
     context.tasks.wait()
+
+
+@pytest.fixture(autouse=True)
+def _qt_widgets_gone_after_each_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test's widgets are deleted at the end of that test, on the GUI thread, not whenever a later test
+    happens to run an event loop or Python's cycle collector happens to run (possibly on a worker thread).
+
+    pytest-qt closes the widgets a test registered and calls ``deleteLater()``; Qt only carries that out when an
+    event loop next runs, which used to be in the middle of the next test (a crash there blamed the wrong
+    test). Here the results still queued for the GUI thread are delivered while the widgets exist, then the
+    deletions are carried out, then Python's cycles (pages hold lambdas that hold the page) are collected."""
+    qt_test = "qapp" in request.fixturenames or "qtbot" in request.fixturenames
+    if qt_test:
+        gc.disable()  # as in the app (ui/gc_guard.py): no collection on a worker thread during the test
+    try:
+        yield
+    finally:
+        if qt_test:
+            gc.enable()
+    if "PySide6" not in sys.modules:
+        return
+    from ui.qt import QtCore
+
+    app = QtCore.QCoreApplication.instance()
+    if app is None:
+        return
+    app.processEvents()
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+    gc.collect()
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture(autouse=True)
