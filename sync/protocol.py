@@ -71,7 +71,7 @@ class _Msg(BaseModel):
 class Op(_Msg):
     """One outbox op (see ``dlso_desktop.models.OutboxOp``)."""
 
-    op_id: int = Field(ge=1, description="per-device increasing op id; (device, op_id) identifies the op")
+    op_id: int = Field(ge=1, strict=True, description="per-device increasing op id; (device, op_id) identifies the op")
     txn_id: str = Field(max_length=36, description="ops of one local transaction share it")
     table: str = Field(max_length=64)
     row_id: str = Field(min_length=1, max_length=36)
@@ -80,10 +80,10 @@ class Op(_Msg):
         description="insert: {field: value}; update: {field: [old, new]}; delete: {'deleted': [false, true]};"
         " resolve: {'value': chosen value}"
     )
-    base_version: int = Field(ge=0, description="server version of the row when the laptop changed it")
+    base_version: int = Field(ge=0, strict=True, description="server version of the row when the laptop changed it")
     author_id: str | None = Field(default=None, max_length=36)
     created_at: str = Field(max_length=40, description="laptop wall-clock time (display and audit only)")
-    schema_version: int = Field(ge=1)
+    schema_version: int = Field(ge=1, strict=True)
 
 
 class PushRequest(_Msg):
@@ -172,7 +172,7 @@ class EnrollRequest(_Msg):
     code: str = Field(min_length=4, max_length=64)
     device_id: str = Field(min_length=8, max_length=36, description="the laptop's own device id (UUID)")
     device_name: str = Field(default="", max_length=120)
-    commune_code: int = Field(description="the commune the laptop was set up for; must match the code's")
+    commune_code: int = Field(strict=True, description="the commune the laptop was set up for; must match the code's")
     app_version: str = Field(default="", max_length=40)
 
 
@@ -245,7 +245,7 @@ class SerialBlockRequest(_Msg):
     #: the laptop's own id for this request: asking again with the same id returns the same block, so an answer
     #: lost on the way costs nothing
     request_id: str = Field(min_length=8, max_length=36)
-    count: int = Field(ge=1, le=MAX_SERIAL_BLOCK)
+    count: int = Field(ge=1, le=MAX_SERIAL_BLOCK, strict=True)
 
 
 class SerialBlockResponse(_Msg):

@@ -507,3 +507,31 @@ def test_cli_export_and_list(cli: Cli, tmp_path: Path) -> None:
     listed = cli.json("audit", "list", "--limit", "2")
     assert len(listed) == 2 and listed[0]["seq"] > listed[1]["seq"]
     assert cli("audit", "list", "--table", "village") == 0 and "Buôn Kô Tam" in cli.out
+
+
+def test_the_trail_holds_no_personal_data(tmp_path: Path) -> None:
+    """Entries are append-only and leave the laptop (the server keeps a copy): a name in a summary could never
+    be erased. Demo work plus deleting people and households leaves no person's name, phone or ID in it."""
+    from dlso_desktop import demo
+
+    db = create_database(tmp_path / "d.sqlite", 24133)
+    try:
+        user = Services(db, system=True).users.create("Người kiểm tra", "commune_operator", "24681357")
+        demo.generate(db, households=30, seed=3, user_id=user.id)
+        svc = Services(db, user_id=user.id)
+        with db.engine.connect() as conn:
+            people = conn.exec_driver_sql(
+                "SELECT id, full_name, phone, citizen_id, household_id FROM person WHERE deleted = 0"
+            ).all()
+        assert len(people) > 50
+        households = sorted({p[4] for p in people if p[4]})
+        svc.households.delete(households[0])
+        svc.persons.delete(next(p[0] for p in people if p[4] != households[0]))
+        secrets = {str(v) for p in people for v in p[1:4] if v}
+        with db.engine.connect() as conn:
+            summaries = [r[0] for r in conn.exec_driver_sql("SELECT summary FROM audit_entry").all()]
+        assert len(summaries) > len(people)
+        leaked = sorted(s for s in set(summaries) if any(v in s for v in secrets))
+        assert leaked == []
+    finally:
+        db.close()

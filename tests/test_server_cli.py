@@ -375,3 +375,15 @@ def test_prune_tombstones_refuses_less_than_the_retention_and_purges_old_deletes
     assert main(["admin", "prune-tombstones", "--database-url", url]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["purged"] == {}  # nothing deleted yet on an empty server
+
+
+def test_a_mistyped_rate_limit_stops_serve_with_a_message(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DLSO_SERVER_RATE_ENROLL", "ten per minute")
+    url = f"sqlite:///{tmp_path / 'server.sqlite'}"
+    rc, out, err = run(capsys, "serve", "--database-url", url, "--port", "1")
+    assert rc != 0
+    assert "Traceback" not in err
+    assert "Giới hạn tần suất không hợp lệ" in err and "ten per minute" in err
+    assert not (tmp_path / "server.sqlite").exists()  # refused before anything was made

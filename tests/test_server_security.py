@@ -467,3 +467,32 @@ def test_codes_cannot_be_guessed_within_the_limits(make_server: Any) -> None:
     outstanding = 1000
     assert per_year * outstanding / space < 1e-9  # one address guessing for a year
     assert 1_000_000 * per_year * outstanding / space < 1e-3  # a million addresses guessing for a year
+
+
+def test_integers_are_strict_true_or_a_numeric_string_is_a_400(make_server: Any) -> None:
+    """JSON ``true`` is not the integer 1 and ``"24133"`` is not a commune code: refused, nothing stored."""
+    srv = make_server(limits.Config(enroll=None, enroll_failures=None, public=None))
+    client = srv.client()
+    code = srv.code()
+    for bad in (True, str(COMMUNE), float(COMMUNE)):
+        answer = client.post(ENROLL, json={**_enroll_body(code), "commune_code": bad})
+        assert answer.status_code == 400, (bad, answer.text)
+        assert answer.json()["error"] == "bad_request"
+    assert client.post(ENROLL, json=_enroll_body(code)).status_code == 200  # the code was not used up
+    auth = {"Authorization": f"Bearer {srv.token('laptop-0002')}"}
+    op = {
+        "op_id": 1,
+        "txn_id": "t1",
+        "table": "village",
+        "row_id": "00000000-0000-4000-8000-000000000001",
+        "kind": "insert",
+        "changes": {"name": "Buôn A", "kind": "buon"},
+        "base_version": 0,
+        "created_at": "2026-01-01T00:00:00.000Z",
+        "schema_version": 1,
+    }
+    for name in ("op_id", "base_version", "schema_version"):
+        answer = client.post(PUSH, headers=auth, json={"ops": [{**op, name: True}]})
+        assert answer.status_code == 400, (name, answer.text)
+    state = client.get(STATE, headers=auth).json()
+    assert state["last_op_id"] == 0  # nothing was applied

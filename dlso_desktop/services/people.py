@@ -365,7 +365,7 @@ class PersonService:
         self.ctx.require(Role.TEAM_MEMBER, what_vi="xoá người dân", what_en="delete people")
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             current = _person(uow, person_id)
-            uow.delete("person", current, summary=current["full_name"])
+            uow.delete("person", current)  # the audit trail names records by id: it must never hold personal data
             uow.commit()
 
 
@@ -596,7 +596,7 @@ class HouseholdService:
             ]
             for person in uow.get_many("person", ids).values():
                 uow.delete("person", person, summary="household deleted")
-            uow.delete("household", current, summary=current["head_name"])
+            uow.delete("household", current)  # no name in the audit trail (see PersonService.delete)
             uow.commit()
 
     def get(self, household_id: str) -> HouseholdDetail:

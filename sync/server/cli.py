@@ -302,8 +302,13 @@ def _migrated(url_arg: str | None) -> Engine:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from sync.server import limits
     from sync.server.app import create_app
 
+    try:
+        limits.Config.from_env()  # a mistyped limit stops the start with a message, not a traceback
+    except ValueError as exc:
+        raise BadInput(f"Giới hạn tần suất không hợp lệ: {exc}", f"Invalid rate limit: {exc}") from None
     engine = _migrated(args.database_url)
     _say(
         _msg(
