@@ -382,7 +382,7 @@ def test_a_mistyped_rate_limit_stops_serve_with_a_message(
 ) -> None:
     monkeypatch.setenv("DLSO_SERVER_RATE_ENROLL", "ten per minute")
     url = f"sqlite:///{tmp_path / 'server.sqlite'}"
-    rc, out, err = run(capsys, "serve", "--database-url", url, "--port", "1")
+    rc, _out, err = run(capsys, "serve", "--database-url", url, "--port", "1")
     assert rc != 0
     assert "Traceback" not in err
     assert "Giới hạn tần suất không hợp lệ" in err and "ten per minute" in err
