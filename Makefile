@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 TS := $(wildcard resources/translations/*.ts)
 QM := $(TS:.ts=.qm)
 
-.PHONY: venv run test lint typecheck bench server server-pg clean qm translations screenshots
+.PHONY: venv run test lint typecheck bench server server-pg clean qm translations screenshots dist
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -66,6 +66,10 @@ server: $(STAMP)
 # The same server on a throwaway PostgreSQL cluster (Debian's packages), to try the production setting.
 server-pg: $(STAMP)
 	$(PY) -m sync.server.pgcluster
+
+# The desktop build: a folder app in dist/DLSO-<version>/ (pyinstaller.spec; Windows: docs/BUILD_WINDOWS.md).
+dist: $(STAMP) $(QM)
+	$(PY) -m PyInstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller pyinstaller.spec
 
 screenshots: $(STAMP) $(QM)
 	QT_QPA_PLATFORM=offscreen $(PY) -m ui.screenshots docs/screenshots
