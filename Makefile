@@ -63,9 +63,11 @@ bench: $(STAMP) $(QM)
 server: $(STAMP)
 	$(PY) -m sync.server.cli serve
 
-# The same server on a throwaway PostgreSQL cluster (Debian's packages), to try the production setting.
+# The same server on a PostgreSQL cluster of its own (Debian's `postgresql` package), to try the production setting
+# on one machine; Ctrl+C stops the server and the cluster, and deletes it (docs/DEPLOY.md, "Trying it on one
+# machine"). SERVER_PG_ARGS="--dir /tmp/dlso-pg-data --workers 2 --port 8001" keeps the cluster there, and so on.
 server-pg: $(STAMP)
-	$(PY) -m sync.server.pgcluster
+	$(PY) -m sync.server.pgcluster $(SERVER_PG_ARGS)
 
 # The desktop build: a folder app in dist/DLSO-<version>/ (pyinstaller.spec; Windows: docs/BUILD_WINDOWS.md).
 dist: $(STAMP) $(QM)

@@ -7,7 +7,6 @@ python main.py --self-test     # open the main window offscreen on a temporary d
 
 import argparse
 import sys
-import tempfile
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,70 +16,25 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="dlso-desktop", description="DLSO Desktop")
     p.add_argument("--data-dir", help="data folder (default: the user's data folder, or $DLSO_DATA_DIR)")
     p.add_argument("--self-test", action="store_true", help="check the app on a temporary database and exit")
+    p.add_argument("--self-test-server", metavar="URL", help="with --self-test: also sync with this server")
+    p.add_argument("--self-test-code", metavar="CODE", help="with --self-test-server: an enrollment code")
+    p.add_argument("--startup-probe", action="store_true", help="show the main window, say so and exit (make bench)")
     return p.parse_args(argv)
 
 
-def self_test() -> int:
-    """Used by CI and the packaged build: the real window on a real (temporary) database."""
-    import os
+def self_test(server_url: str | None = None, code: str | None = None) -> int:
+    """Used by CI and the packaged build: the whole app on a temporary encrypted database (ui/self_test.py)."""
+    from ui.self_test import run
 
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from dlso_desktop.services import Services
-    from dlso_desktop.services.people import HouseholdInput, PersonInput
-    from dlso_desktop.storage.store import create_database, open_database
-    from ui.app_context import AppContext
-    from ui.i18n import install_language
-    from ui.main_window import MainWindow
-    from ui.overview import OverviewPage
-    from ui.qt import QApplication
-    from ui.settings import Settings
-    from ui.tasks import Tasks
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    loaded = install_language("vi", app)
-    assert any(p.name == "qtbase_vi.qm" for p in loaded), f"translations missing: {loaded}"
-    with tempfile.TemporaryDirectory(prefix="dlso-selftest-") as tmp:
-        path = Path(tmp) / "dlso.sqlite"
-        create_database(path, 24133).close()
-        db = open_database(path)
-        try:
-            svc = Services(db)
-            user = svc.users.create("Kiểm tra", "commune_operator", "2468")
-            svc = Services(db, user_id=user.id)
-            village = svc.villages.create("Buôn Ko Tam", "buon")
-            svc.households.create(
-                HouseholdInput(
-                    village_id=village.id,
-                    members=[PersonInput(full_name="Y Mek Ê Nuôl", relationship="head", sex="male", birth_year=1970)],
-                )
-            )
-            hits = svc.search.search("y mek e nuol")
-            assert any(h.kind == "person" and h.title == "Y Mek Ê Nuôl" for h in hits), hits
-            report = svc.admin.check()
-            assert report.ok, report.problems
-            ctx = AppContext(db, user, Tasks(), Settings(Path(tmp)), Path(tmp))
-            window = MainWindow(ctx)
-            window.show()
-            overview = window.page("overview")
-            assert isinstance(overview, OverviewPage)
-            overview.search_box.setText("mek")
-            overview._debounce.timeout.emit()
-            for _ in range(200):
-                if overview.last_results:
-                    break
-                app.processEvents()
-                ctx.tasks.wait(50)
-            app.processEvents()
-            assert any(h.title == "Y Mek Ê Nuôl" for h in overview.last_results), "search from the window failed"
-            window.close()
-        finally:
-            db.close()
-    sys.stdout.write("self-test OK\n")
-    return 0
+    return run(server_url, code)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Show the window at once (Qt only), open the data layer in the background, then sign in and fill it."""
+    """Show the window at once (Qt only), look at the data in the background, then sign in and fill it.
+
+    No database: the first run (an encrypted database from the start). An encrypted one: the sign-in lists the
+    keystore's users before anything is open. A plaintext one (before issue 6): the user signs in as before,
+    then the database is encrypted in place. "Đăng xuất" / "Đổi người dùng" brings the sign-in back."""
     from ui import errors
     from ui.gc_guard import GuiThreadCollector
     from ui.i18n import install_language
@@ -91,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("DLSO Desktop")
+    from ui.widgets import app_icon
+
+    app.setWindowIcon(app_icon())
     GuiThreadCollector(app)  # owned by the app: widgets are never freed on a worker thread
     data_dir = _data_dir(args.data_dir)
     settings = Settings(data_dir)
@@ -104,39 +61,74 @@ def run(args: argparse.Namespace) -> int:
     tasks = Tasks(on_unhandled_error=errors.show_error)
     window = MainWindow()
     window.show()
+    if args.startup_probe:  # make bench: from launch to the main window on the screen, nothing opened
+        app.processEvents()
+        sys.stdout.write("main window shown\n")
+        sys.stdout.flush()
+        return 0
     state: dict[str, object] = {}
 
-    def open_data() -> object:  # worker thread: the heavy imports and the database
+    def look() -> tuple[str, object]:  # worker thread: the heavy imports, and a plaintext database opened
         from dlso_desktop import paths
-        from dlso_desktop.storage.store import open_database
+        from dlso_desktop.storage.store import database_state, open_database
 
         db_path = paths.database_path(data_dir)
-        return open_database(db_path) if db_path.exists() else None
+        kind = database_state(db_path)
+        return kind, open_database(db_path) if kind == "plaintext" else None
 
-    def opened(db: object) -> None:  # GUI thread
-        from ui.app_context import AppContext
+    def start(found: tuple[str, object]) -> None:  # GUI thread
+        kind, plain = found
+        try:
+            signed = sign_in_first(kind, plain)
+        except Exception as exc:  # no keystore beside an encrypted file, a damaged keystore, a failed migration
+            failed(exc)
+            return
+        if signed is None:
+            app.quit()
+            return
+        attach(*signed)
 
-        if db is None:
+    def sign_in_first(kind: str, plain: object) -> tuple[object, object] | None:
+        from dlso_desktop import paths
+        from dlso_desktop.storage.store import Database
+
+        if kind == "missing":
             from ui.first_run import run_first_run
 
-            started = run_first_run(data_dir, settings)
-            if started is None:
-                app.quit()
-                return
-            database, user = started
-        else:
-            from dlso_desktop.storage.store import Database
-            from ui.sign_in import sign_in
+            return run_first_run(data_dir, settings)
+        if kind == "plaintext":
+            from ui.sign_in import encrypt_after_sign_in, sign_in_plaintext
 
-            assert isinstance(db, Database)
-            signed_in = sign_in(db, settings)
-            if signed_in is None:
-                db.close()
-                app.quit()
-                return
-            database, user = db, signed_in
+            assert isinstance(plain, Database)
+            signed = sign_in_plaintext(plain, settings, tasks)
+            if signed is None:
+                plain.close()
+                return None
+            user, pin = signed
+            return encrypt_after_sign_in(plain, user, pin, window), user
+        from ui.sign_in import sign_in_encrypted
+
+        return sign_in_encrypted(paths.database_path(data_dir), settings, tasks)
+
+    def attach(database: object, user: object) -> None:
+        from dlso_desktop.services.views import UserView
+        from dlso_desktop.storage.store import Database
+        from ui.app_context import AppContext
+        from ui.first_run import show_recovery_key
+
+        assert isinstance(database, Database) and isinstance(user, UserView)
+        if user.role == "commune_operator" and database.keystore is not None and not database.keystore.has_recovery:
+            show_recovery_key(database, window)  # a migrated laptop: at the first operator's sign-in
         state["db"] = database
         window.attach(AppContext(database, user, tasks, settings, data_dir))
+
+    def signed_out() -> None:
+        state.pop("db", None)
+        signed = sign_in_first("encrypted", None)
+        if signed is None:
+            app.quit()
+            return
+        attach(*signed)
 
     def failed(exc: BaseException) -> None:
         message = getattr(exc, "message_vi", None)
@@ -146,7 +138,8 @@ def run(args: argparse.Namespace) -> int:
             QtWidgets.QMessageBox.critical(window, "DLSO", str(message))
         app.quit()
 
-    tasks.run(open_data, opened, failed)
+    window.signed_out.connect(signed_out)
+    tasks.run(look, start, failed)
     code = app.exec()
     tasks.wait()
     db = state.get("db")
@@ -165,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(sys.argv[1:] if argv is None else argv)
     if args.self_test:
         try:
-            return self_test()
+            return self_test(args.self_test_server, args.self_test_code)
         except Exception:
             sys.stderr.write("self-test FAILED\n" + traceback.format_exc())
             return 1

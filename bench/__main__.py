@@ -2,7 +2,7 @@
 
 import sys
 
-from bench import big_db, cert_bench, cert_pdf_bench, encryption_bench, sync_bench, ui_bench, write_path
+from bench import big_db, cert_bench, cert_pdf_bench, dist_bench, encryption_bench, sync_bench, ui_bench, write_path
 
 BENCHES = {
     "write_path": write_path.run,
@@ -13,6 +13,7 @@ BENCHES = {
     "cert_pdf": cert_pdf_bench.run,
     "cert_session": cert_pdf_bench.run_session,
     "encryption": encryption_bench.run,
+    "dist": dist_bench.run,
 }
 
 names = sys.argv[1:] or list(BENCHES)

@@ -272,7 +272,7 @@ def startup_db() -> Path:
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     db = create_database(path, 24133)
-    Services(db).users.create("Bench", "commune_operator", "2468")
+    Services(db).users.create("Bench", "commune_operator", "246810")
     demo.generate(db, households=STARTUP_HOUSEHOLDS, seed=11, activity=False, batch=5000)
     db.close()
     return path

@@ -2,6 +2,13 @@
 
 Exit codes: 0 success, 2 bad input (one line saying why), 1 anything else. ``--json`` prints one JSON
 document on standard output. Messages are Vietnamese; ``DLSO_LANG=en`` switches them to English.
+
+An encrypted laptop database is opened with a user's PIN: ``--user NAME_OR_ID`` (or ``DLSO_USER``; by default
+the keystore's only user, if there is exactly one) and the PIN from ``DLSO_PIN`` or a hidden prompt, never
+from an argument (it would sit in the shell history and the process list). ``DLSO_RECOVERY_KEY`` opens it
+with the commune operator's recovery key instead; ``dlso recover`` sets a forgotten PIN with it. A wrong PIN
+exits with 2 and changes nothing; wrong PINs count towards the laptop's growing delay, shared with the app.
+A plaintext database (before issue 6, tests) opens without a PIN.
 """
 
 import argparse
@@ -14,6 +21,7 @@ from typing import Any, NoReturn
 
 from dlso_desktop import paths
 from dlso_desktop.storage.db import DatabaseError
+from dlso_desktop.storage.keystore import KeystoreError
 from dlso_desktop.storage.store import Database, create_database, open_database
 from dlso_desktop.validation import ValidationError
 
@@ -60,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="dlso", description="DLSO Desktop command line (offline data of one commune).")
     p.add_argument("--data-dir", help="data folder (default: the user's data folder, or $DLSO_DATA_DIR)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--user",
+        dest="signin_user",
+        metavar="NAME_OR_ID",
+        help="who unlocks an encrypted database (default: $DLSO_USER, else the only user); PIN from $DLSO_PIN"
+        " or a prompt",
+    )
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     s = sub.add_parser("init", help="create a new database for an official commune/ward code")
@@ -85,11 +100,21 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("enroll", help="enroll this laptop with the provincial server (one-time code)")
     s.add_argument("--server", required=True, help="server address, e.g. https://dlso.daklak.gov.vn")
     s.add_argument("--code", required=True, help="one-time enrollment code from the commune operator")
+    s.add_argument(
+        "--again",
+        action="store_true",
+        help="enroll an enrolled laptop again (its data and unsent changes are kept and sent under the new token)",
+    )
 
     s = sub.add_parser("sync", help="one sync round (push, then pull); 'dlso sync status' shows the state")
     s.add_argument("action", nargs="?", choices=["status"], help="status: show the sync state, change nothing")
     s.add_argument("--batch-size", type=_positive, default=500, help="ops per push request")
     s.add_argument("--page-size", type=_positive, default=2000, help="records per pull page")
+
+    s = sub.add_parser(
+        "recover", help="forgotten PIN: open with the recovery key ($DLSO_RECOVERY_KEY or a prompt), set a new PIN"
+    )
+    s.add_argument("--for", dest="for_user", required=True, metavar="NAME_OR_ID", help="whose PIN to set")
 
     s = sub.add_parser("backup", help="a consistent copy of the database (safe while the app runs)")
     s.add_argument("--out", type=Path, required=True)
@@ -129,8 +154,62 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _secret(env: str, prompt: str) -> str:
+    """A PIN or recovery key: from the environment (scripts, CI) or a hidden prompt; never an argument."""
+    import getpass
+
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    try:
+        return getpass.getpass(prompt)
+    except (EOFError, KeyboardInterrupt):
+        raise BadInput("Không có mã nào được nhập.", "Nothing was typed.") from None
+
+
+def _pick_user(users: list[Any], wanted: str | None) -> Any:
+    """A keystore user by id or by display name (accents and case ignored), or the only one."""
+    from dlso_desktop.text import fold
+
+    if not wanted:
+        if len(users) == 1:
+            return users[0]
+        names = ", ".join(u.display_name for u in users) or "—"
+        raise BadInput(
+            f"Máy này có nhiều người dùng; hãy chọn bằng --user TÊN (hoặc DLSO_USER): {names}.",
+            f"This laptop has several users; choose one with --user NAME (or DLSO_USER): {names}.",
+        )
+    found = [u for u in users if u.user_id == wanted] or [u for u in users if fold(u.display_name) == fold(wanted)]
+    if len(found) != 1:
+        names = ", ".join(u.display_name for u in users) or "—"
+        raise BadInput(
+            f"Không có người dùng '{wanted}' mở được dữ liệu trên máy này. Người dùng: {names}.",
+            f"No user '{wanted}' can unlock the data on this laptop. Users: {names}.",
+        )
+    return found[0]
+
+
 def _open(args: argparse.Namespace) -> Database:
-    return open_database(paths.database_path(paths.data_dir(args.data_dir)))
+    """The laptop database: a plaintext one as is; an encrypted one with a user's PIN (or the recovery key)."""
+    from dlso_desktop.services import Services
+    from dlso_desktop.storage.keystore import Keystore, keystore_path
+    from dlso_desktop.storage.store import database_state, unlock_with_pin, unlock_with_recovery_key
+
+    path = paths.database_path(paths.data_dir(args.data_dir))
+    if database_state(path) != "encrypted" or not keystore_path(path).exists():
+        return open_database(path)  # plaintext; or not a database / no keystore: refused with its reason
+    if os.environ.get("DLSO_RECOVERY_KEY"):
+        return unlock_with_recovery_key(path, os.environ["DLSO_RECOVERY_KEY"])
+    store = Keystore.load(keystore_path(path))
+    user = _pick_user(store.users(), getattr(args, "signin_user", None) or os.environ.get("DLSO_USER"))
+    pin = _secret("DLSO_PIN", _msg(f"Mã PIN của {user.display_name}: ", f"PIN of {user.display_name}: "))
+    db = unlock_with_pin(path, user.user_id, pin)
+    try:
+        Services(db).users.signed_in(user.user_id)
+    except BaseException:
+        db.close()
+        raise
+    return db
 
 
 def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
@@ -297,10 +376,58 @@ def _cmd_backup(args: argparse.Namespace) -> None:
     db = _open(args)
     try:
         db.backup(out)
+        keys: Path | None = None
+        if db.keystore is not None:  # encrypted: the copy is useless without a keystore; give it one that only
+            from dlso_desktop.storage.keystore import KeystoreError, keystore_path  # the recovery key opens
+
+            try:
+                keys = db.keystore.export_recovery_only(keystore_path(out)).path
+            except KeystoreError as exc:
+                sys.stderr.write(f"dlso: {_msg(exc.message_vi, exc.message_en)}\n")
         _emit(
             args,
-            {"backup": str(out), "bytes": out.stat().st_size},
-            _msg(f"Đã sao lưu vào {out}", f"Backed up to {out}"),
+            {"backup": str(out), "bytes": out.stat().st_size, "encrypted": db.encrypted, "keystore": keys},
+            _msg(f"Đã sao lưu vào {out}", f"Backed up to {out}")
+            + (
+                _msg(f" (tệp khóa chỉ mở bằng khóa khôi phục: {keys})", f" (recovery-only keystore: {keys})")
+                if keys
+                else ""
+            ),
+        )
+    finally:
+        db.close()
+
+
+def _cmd_recover(args: argparse.Namespace) -> None:
+    """Forgotten PIN: the recovery key opens the data, then the chosen user gets a new PIN (typed twice)."""
+    from dlso_desktop.services import Services
+    from dlso_desktop.storage.keystore import PinThrottle, throttle_path
+    from dlso_desktop.storage.store import database_state, unlock_with_recovery_key
+
+    path = paths.database_path(paths.data_dir(args.data_dir))
+    if database_state(path) != "encrypted":
+        raise BadInput(
+            "Cơ sở dữ liệu này không được mã hóa: không cần khóa khôi phục.",
+            "This database is not encrypted: no recovery key is needed.",
+        )
+    recovery = _secret("DLSO_RECOVERY_KEY", _msg("Khóa khôi phục: ", "Recovery key: "))
+    db = unlock_with_recovery_key(path, recovery)
+    try:
+        users = [u for u in Services(db).users.list_all() if u.active]
+        from dlso_desktop.storage.keystore import KeystoreUser
+
+        user = _pick_user([KeystoreUser(u.id, u.display_name) for u in users], args.for_user)
+        pin = _secret(
+            "DLSO_NEW_PIN", _msg(f"Mã PIN mới cho {user.display_name}: ", f"New PIN for {user.display_name}: ")
+        )
+        if "DLSO_NEW_PIN" not in os.environ and pin != _secret("DLSO_NEW_PIN", _msg("Nhập lại: ", "Again: ")):
+            raise BadInput("Hai lần nhập mã PIN không giống nhau.", "The two PINs differ.")
+        Services(db).users.update(user.user_id, pin=pin)
+        PinThrottle(throttle_path(path)).reset()
+        _emit(
+            args,
+            {"user_id": user.user_id, "display_name": user.display_name},
+            _msg(f"Đã đặt mã PIN mới cho {user.display_name}.", f"Set a new PIN for {user.display_name}."),
         )
     finally:
         db.close()
@@ -320,8 +447,12 @@ def _cmd_enroll(args: argparse.Namespace) -> None:
         )
     db = _open(args)
     try:
-        if engine.status(db).enrolled:
-            raise BadInput("Máy này đã được đăng ký với máy chủ.", "This laptop is already enrolled.")
+        status = engine.status(db)
+        if status.enrolled and not (args.again or status.must_enroll_again):
+            raise BadInput(
+                "Máy này đã được đăng ký với máy chủ (dùng --again để đăng ký lại).",
+                "This laptop is already enrolled (use --again to enroll it again).",
+            )
         try:
             answer = engine.enroll(db, args.server, args.code)
         except Refused as exc:
@@ -396,6 +527,21 @@ def _cmd_sync(args: argparse.Namespace) -> None:
                 _msg(
                     f"Đã nhận số hiệu giấy chứng nhận {serials[0]}-{serials[1]}.",
                     f"Certificate serials {serials[0]}-{serials[1]} reserved.",
+                )
+            )
+        if result.audit_pushed:
+            cert_lines.append(
+                _msg(
+                    f"Đã gửi {result.audit_pushed} mục nhật ký hoạt động lên máy chủ.",
+                    f"{result.audit_pushed} audit entries sent to the server.",
+                )
+            )
+        if result.audit_refused:
+            cert_lines.append(
+                _msg(
+                    "MÁY CHỦ TỪ CHỐI NHẬT KÝ HOẠT ĐỘNG: nhật ký trên máy có thể đã bị sửa; chạy 'dlso audit verify'.",
+                    "THE SERVER REFUSED THE AUDIT TRAIL: it may have been edited on this laptop;"
+                    " run 'dlso audit verify'.",
                 )
             )
         _emit(
@@ -692,6 +838,7 @@ COMMANDS = {
     "stats": _cmd_stats,
     "check": _cmd_check,
     "backup": _cmd_backup,
+    "recover": _cmd_recover,
 }
 
 
@@ -708,6 +855,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"dlso: {_msg(exc.vi, exc.en)}\n")
         return EXIT_BAD_INPUT
     except ValidationError as exc:
+        sys.stderr.write(f"dlso: {_msg(exc.message_vi, exc.message_en)}\n")
+        return EXIT_BAD_INPUT
+    except KeystoreError as exc:  # wrong PIN or recovery key, the growing delay, no such user: nothing changed
         sys.stderr.write(f"dlso: {_msg(exc.message_vi, exc.message_en)}\n")
         return EXIT_BAD_INPUT
     except DatabaseError as exc:

@@ -11,14 +11,16 @@ thirds Kinh households (family names weighted as in the population) and one thir
 households whose names put the given name first behind the gender prefix ("Y Mek Ê Nuôl", "H'Maryam Niê");
 children of Ê Đê, J'rai and M'Nông families take their mother's clan name. About one name in twenty is typed
 decomposed (NFD), apostrophes are sometimes curly, phones are typed with spaces, dots or +84: the services
-store it all in NFC with straight apostrophes and normalised numbers. Ethnic group (sensitive data) is never
-filled in.
+store it all in NFC with straight apostrophes and normalised numbers. Ethnic group is sensitive data: it is
+filled in only for some adults of Ê Đê, M'Nông and J'rai households, always together with their recorded
+explicit consent (``sensitive_consent``), as the services require; Kinh persons never get one.
 
 Determinism: every value of the generated *content* comes from ``random.Random`` instances seeded from
 ``seed`` and from a reference date derived from it (never from the clock, unless the clock is earlier than
 that date). Ids and timestamps made by the storage layer differ between runs, naturally. Villages, households
 and persons come from one stream and the visits/training/submissions from another, so the same seed gives
-the same people with or without ``activity``.
+the same people with or without ``activity``. Who gave their ethnic group comes from a third stream, so it
+changes none of the other values a seed makes.
 """
 
 from __future__ import annotations
@@ -74,6 +76,10 @@ VN_TZ: Final = timezone(timedelta(hours=7), "ICT")
 MALE: Final = Sex.MALE.value
 FEMALE: Final = Sex.FEMALE.value
 KINH, EDE, MNONG, JRAI = "kinh", "ede", "mnong", "jrai"  # households' groups (internal, never stored)
+#: the statistics office's codes of the minority groups, stored (with consent) as a person's ethnic group
+_ETHNIC_CODE: Final = {EDE: "11", JRAI: "10", MNONG: "20"}
+#: share of the minority households' adults who agree to give their ethnic group
+_SENSITIVE_CONSENT_SHARE: Final = 0.3
 
 # ---------------------------------------------------------------------------------------------------------
 # Name material
@@ -311,8 +317,12 @@ class _Adult:
 class _People:
     """Villages, households and persons: pure planning from one random stream (no database access)."""
 
-    def __init__(self, rng: random.Random, ref: date, commune_kind: str) -> None:
+    def __init__(
+        self, rng: random.Random, ref: date, commune_kind: str, consent_rng: random.Random | None = None
+    ) -> None:
         self.rng = rng
+        #: who agrees to give their ethnic group (its own stream: it changes nothing else)
+        self.consent_rng = consent_rng or random.Random(0)
         self.ref = ref
         self.urban = commune_kind == "phuong"
         self.cccds: set[str] = set()  # a citizen ID belongs to one person: never issue one twice
@@ -551,6 +561,12 @@ class _People:
                 if not m.family:
                     m.family = {EDE: _EDE_CLAN, MNONG: _MNONG_CLAN, JRAI: _JRAI_CLAN}[group](rng)
         persons = [self.person(m, group, village, preh) for m in members]
+        code = _ETHNIC_CODE.get(group)
+        if code is not None:
+            for m, p in zip(members, persons, strict=True):
+                if m.age >= 18 and self.consent_rng.random() < _SENSITIVE_CONSENT_SHARE:
+                    p.ethnic_group = code  # sensitive data: only with the person's explicit consent, recorded
+                    p.sensitive_consent = True
         hh_phone = self._household_phone(persons, village)
         smart = sum(1 for p in persons if p.has_smartphone)
         feature = sum(1 for p in persons if p.phone and p.has_smartphone is False)
@@ -1049,7 +1065,7 @@ def generate(
     svc = Services(db, user_id=user_id, system=True)  # demo data: every kind of record
     ref = reference_date(seed)
     commune = admin_units.commune_by_code(db.commune_code)
-    people = _People(random.Random(seed), ref, commune.kind)
+    people = _People(random.Random(seed), ref, commune.kind, random.Random(f"dlso-demo-consent:{seed}"))
 
     specs = people.village_specs(households)
     existing = {fold(v.name): v for v in svc.villages.list_all()}

@@ -1,6 +1,6 @@
 """Identifiers and clocks: UUIDv7 row ids made on the laptop, UTC timestamps for display and audit."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import uuid_utils
 
@@ -8,6 +8,16 @@ import uuid_utils
 def new_id() -> str:
     """A new UUIDv7 (RFC 9562: time-ordered, random-tailed) as its canonical 36-character string."""
     return str(uuid_utils.uuid7())
+
+
+#: Vietnam's time (no daylight saving): the dates people see and print are Vietnamese dates
+VN_TZ = timezone(timedelta(hours=7), "ICT")
+
+
+def vietnam_today() -> date:
+    """Today's date in Vietnam, whatever time zone the laptop is set to (a Windows laptop left on UTC would
+    otherwise date a certificate printed at 6 in the morning with yesterday's date)."""
+    return datetime.now(UTC).astimezone(VN_TZ).date()
 
 
 def utc_now() -> str:

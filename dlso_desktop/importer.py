@@ -4,6 +4,10 @@ All lines are parsed and validated before anything is written. By default one ba
 file and every bad line is reported with its number and reason; with ``skip_invalid`` the valid lines are
 imported and the rejected ones are written to ``<file>.rejects.jsonl`` beside the input. Either way the
 write is one unit of work: a crash or a failure half-way leaves nothing behind.
+
+A member's ``ethnic_group`` (sensitive data) is imported only where the same member's ``sensitive_consent``
+is ``true`` (the person's explicit consent, recorded with the person, method ``import``); otherwise the line
+is bad (``consent.sensitive_required``), like any other invalid value.
 """
 
 import hashlib
@@ -16,6 +20,7 @@ from typing import Any
 
 from dlso_desktop.services import Services
 from dlso_desktop.services.base import Errors
+from dlso_desktop.services.consent import check_sensitive
 from dlso_desktop.services.people import (
     HouseholdInput,
     PersonInput,
@@ -58,6 +63,8 @@ PERSON_KEYS = {
     "has_public_service_account",
     "has_digital_signature",
     "has_daklak_app",
+    "ethnic_group",
+    "sensitive_consent",
 }
 MAX_LINE_BYTES = 200_000
 
@@ -147,6 +154,7 @@ def _person_fields(obj: Any, pre: str) -> PersonInput:
         "main_language",
         "notes",
         "vneid_level",
+        "ethnic_group",
     ):
         fields[key] = _opt(obj, key, str, "chuỗi ký tự", "a string")
     fields["birth_year"] = _opt(obj, "birth_year", int, "số nguyên", "an integer")
@@ -158,6 +166,7 @@ def _person_fields(obj: Any, pre: str) -> PersonInput:
         "has_public_service_account",
         "has_digital_signature",
         "has_daklak_app",
+        "sensitive_consent",
     ):
         fields[key] = _opt(obj, key, bool, "true hoặc false", "true or false")
     fields["full_name"] = fields["full_name"] or ""
@@ -255,7 +264,10 @@ def import_jsonl(services: Services, path: Path, *, skip_invalid: bool = False) 
                 line_errors.check(partial(services.villages._validate, village, kind))  # name and kind
                 services.households._values(hh, line_errors)
                 for j, m in enumerate(hh.members):
-                    person_values(m, today, line_errors, prefix=f"members.{j}.")
+                    values = person_values(m, today, line_errors, prefix=f"members.{j}.")
+                    if values:  # an ethnic group only with the member's explicit consent on the same line
+                        ethnic = values["ethnic_group"]
+                        check_sensitive(ethnic, m.sensitive_consent, False, line_errors, f"members.{j}.ethnic_group")
                 line_errors.raise_if_any()
             except ValidationError as exc:
                 items = getattr(exc, "errors", None) or [exc]

@@ -263,6 +263,9 @@ class Person(SyncedRow, table=True):
     has_digital_signature: bool | None = None
     has_daklak_app: bool | None = None
     notes: str = ""
+    #: when the person's data was erased (consent withdrawn): the personal fields are blanked
+    #: (``sync.erasure``), the row stays for anonymous counts. Set only by an erasure, never by an edit.
+    erased_at: str | None = None
     #: derived (local): Vietnamese sort key of the name
     sort_key: str = Field(default="", index=True)
     #: local: rowid of this person's search document

@@ -40,7 +40,14 @@ def schema_tag() -> str:
 
 
 def eligible(db: Database) -> bool:
-    """Never pulled, no full re-pull under way, nothing waiting to be sent."""
+    """Never pulled, no full re-pull under way, nothing waiting to be sent — and not encrypted.
+
+    The snapshot is a plaintext SQLite file: adopting it into an encrypted database would mean writing the
+    whole commune in clear into the data folder first (and ``sqlite3`` cannot read the encrypted laptop file
+    anyway). An encrypted laptop therefore pulls record by record until snapshots travel encrypted (see
+    docs/ENCRYPTION.md, "Cost")."""
+    if db.encrypted:
+        return False
     return (
         int(local.get_meta(db, local.CURSOR) or "0") == 0
         and not local.get_meta(db, local.RESET_PENDING)

@@ -18,6 +18,7 @@ from dlso_desktop.ids import parse_utc, utc_now
 from dlso_desktop.storage.store import Database
 from sync import bootstrap, local
 from sync import protocol as P
+from sync.audit_push import push_audit
 from sync.transport import HttpTransport, Refused, Transport, TransportError
 
 if TYPE_CHECKING:
@@ -39,12 +40,18 @@ class RoundResult:
     pulled: int = 0
     kept_local: int = 0
     reset: bool = False
+    #: a resent op the server made wait for a record another laptop has not resent yet (after a server
+    #: restore): its op id, and the ops after it wait with it until a later round
+    waiting: int | None = None
     #: the first pull came as a commune snapshot (rows counted in ``pulled``)
     snapshot: bool = False
     clock_offset_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     #: what the certificates step changed (see :func:`sync_certificates`)
     certificates: dict[str, object] = field(default_factory=dict)
+    #: audit entries the server stored this round, and the code of its refusal (see :mod:`sync.audit_push`)
+    audit_pushed: int = 0
+    audit_refused: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -62,6 +69,19 @@ class SyncStatus:
     last_error: str | None
     cursor: int
     clock_offset_seconds: float | None
+    #: the server's refusal code when the last round failed with one
+    last_error_code: str | None = None
+
+    @property
+    def must_enroll_again(self) -> bool:
+        """The server no longer knows this laptop's token (its device row was lost in a restore, or the token
+        was replaced): it must enroll again with a new code (:func:`enroll`). A revoked laptop (``revoked``)
+        cannot."""
+        return self.enrolled and self.last_error_code == UNAUTHORIZED
+
+
+#: the refusal code of a token the server does not know
+UNAUTHORIZED = "unauthorized"
 
 
 def status(db: Database) -> SyncStatus:
@@ -82,11 +102,31 @@ def status(db: Database) -> SyncStatus:
         last_error=meta.get(local.LAST_ERROR),
         cursor=int(meta.get(local.CURSOR, "0")),
         clock_offset_seconds=None if offset is None else float(offset),
+        last_error_code=meta.get(local.LAST_ERROR_CODE),
     )
 
 
-def enroll(db: Database, server_url: str, code: str, *, transport: Transport | None = None) -> P.EnrollResponse:
-    """Enroll this laptop with a one-time code; the token is kept in the database (encrypted by issue #6)."""
+def enroll(
+    db: Database, server_url: str, code: str, *, transport: Transport | None = None, user_id: str | None = None
+) -> P.EnrollResponse:
+    """Enroll this laptop with a one-time code; the token is kept in the database (encrypted by issue #6).
+
+    ``user_id``: the signed-in user doing it (the Sync page), who must be a commune operator — checked before
+    the server is asked, so a refused call changes nothing anywhere (PermissionDenied); None: the system (the
+    ``dlso`` command, after the PIN opened the data).
+
+    An enrolled laptop may enroll again (a new token for the same device id; the server refuses a revoked
+    one): after its token was lost, or when the server no longer knows it (:attr:`SyncStatus.must_enroll_again`:
+    its device row was lost in a restore). The laptop's data, outbox and cursor are kept: at the next round the
+    server's ``last_op_id`` for it (0 for a device it lost) makes it resend every op it still holds, under the
+    same op ids, of which the server holds no receipt (docs/SYNC_PROTOCOL.md, "Guarantee 8")."""
+    if user_id is not None:
+        from dlso_desktop.models import Role
+        from dlso_desktop.services.base import check_role, user_role
+
+        with db.reader() as conn:
+            role = user_role(conn, user_id)
+        check_role(role, Role.COMMUNE_OPERATOR, what_vi="đăng ký máy với máy chủ", what_en="enroll the laptop")
     own = transport or HttpTransport(server_url, retries=2)
     body = P.EnrollRequest(
         code=code.strip(),
@@ -104,6 +144,8 @@ def enroll(db: Database, server_url: str, code: str, *, transport: Transport | N
             local.ENROLLED_AT: utc_now(),
             local.COMMUNE_NAME: answer.commune_name,
             local.CURSOR: local.get_meta(db, local.CURSOR) or "0",
+            local.LAST_ERROR: None,
+            local.LAST_ERROR_CODE: None,
         },
     )
     return answer
@@ -170,14 +212,15 @@ class SyncEngine:
             self.push(result)
             self.pull(result)
         except Refused as exc:
-            local.set_meta(self.db, {local.LAST_ERROR: exc.message_vi})
+            local.set_meta(self.db, {local.LAST_ERROR: exc.message_vi, local.LAST_ERROR_CODE: exc.code})
             raise
         except Exception as exc:
-            local.set_meta(self.db, {local.LAST_ERROR: f"{type(exc).__name__}: {exc}"})
+            local.set_meta(self.db, {local.LAST_ERROR: f"{type(exc).__name__}: {exc}", local.LAST_ERROR_CODE: None})
             raise
-        local.set_meta(self.db, {local.LAST_SYNC: utc_now(), local.LAST_ERROR: None})
+        local.set_meta(self.db, {local.LAST_SYNC: utc_now(), local.LAST_ERROR: None, local.LAST_ERROR_CODE: None})
         local.prune_acknowledged(self.db)
         self.certificates(result)
+        push_audit(self.db, self.transport, result)  # never raises, like the certificates step
         return result
 
     def certificates(self, result: RoundResult, *, now: datetime | None = None) -> None:
@@ -188,14 +231,24 @@ class SyncEngine:
         total = local.pending_count(self.db)
         done = 0
         self.progress("push", 0, total)
+        waited = False
         while True:
             ops = local.pending_ops(self.db, self.batch_size)
             if not ops:
                 break
-            request = P.PushRequest(ops=ops, client_time=utc_now())
-            answer = P.PushResponse.model_validate(
-                self.transport.post(f"{P.PREFIX}/push", request.model_dump(mode="json"))
-            )
+            through = local.resent_through(self.db, ops[0].op_id)
+            if through is not None and local.waited_too_long(self.db, ops[0].op_id):
+                # it waited long enough for another laptop to resend what it names: sent as an ordinary op,
+                # it is refused for good (unknown_record) if that is still missing, and shown as such
+                result.notes.append(
+                    f"op {ops[0].op_id} waited {local.RESEND_WAIT_DAYS} days for a record no laptop resent;"
+                    " sent without waiting"
+                )
+                ops, through = ops[:1], None
+            request = P.PushRequest(ops=ops, client_time=utc_now(), resent_through=through)
+            # the field only when set: servers older than it refuse a request holding a field they do not know
+            body = request.model_dump(mode="json", exclude={"resent_through"} if through is None else None)
+            answer = P.PushResponse.model_validate(self.transport.post(f"{P.PREFIX}/push", body))
             if answer.resend_from is not None and ops[0].op_id > answer.resend_from and not answer.results:
                 raise RuntimeError(f"the server needs op {answer.resend_from} again, which this laptop no longer keeps")
             local.record_results(self.db, answer.results, answer.resend_from)
@@ -208,10 +261,25 @@ class SyncEngine:
                     result.conflict += 1
                 else:
                     result.rejected += 1
+            if answer.waiting is not None:
+                # a resent op names a record the restored server does not hold yet: it and the ops after it
+                # stay pending and go again next round (by then its laptop may have resent the record)
+                waited = True
+                result.waiting = answer.waiting.op_id
+                held = local.note_waiting(self.db, answer.waiting.op_id, answer.waiting.reason)
+                since = "" if held is None else f" since {held['since']}"
+                result.notes.append(
+                    f"op {answer.waiting.op_id} waits on the server{since} ({answer.waiting.reason}): the record"
+                    " it names was lost in the server's restore and its laptop has not resent it yet; sent again"
+                    " next round"
+                )
+                break
             if not answer.results and answer.resend_from is None:
                 raise RuntimeError("the server answered no op of a non-empty batch")
             done += len(answer.results)
             self.progress("push", done, max(total, done))
+        if not waited:
+            local.note_waiting(self.db, None)
 
     def pull(self, result: RoundResult) -> None:
         """Pages in order; the next page is fetched while the current one is applied (network and server time

@@ -19,6 +19,7 @@ from dlso_desktop.models import Role
 from dlso_desktop.storage import schema
 from dlso_desktop.storage.store import Database, write_meta
 from dlso_desktop.storage.uow import UnitOfWork, dumps
+from sync import erasure as E
 from sync import fields as F
 from sync.protocol import ACKED_OP_RETENTION_DAYS, CONFLICT_TABLE, ChangeLike, Op, OpKind, OpResult, OpStatus
 
@@ -30,8 +31,18 @@ ENROLLED_AT = "sync.enrolled_at"
 COMMUNE_NAME = "sync.commune_name"
 LAST_SYNC = "sync.last_sync_at"
 LAST_ERROR = "sync.last_error"
+#: the server's refusal code of the last round when it failed with one (``unauthorized``: enroll again)
+LAST_ERROR_CODE = "sync.last_error_code"
 CLOCK_OFFSET = "sync.clock_offset_seconds"
 RESET_PENDING = "sync.reset_pending"
+#: the highest op id resent because the server had lost it (restore, enrollment again): such ops may wait on
+#: the server for records other laptops have not resent yet (docs/SYNC_PROTOCOL.md, guarantee 8)
+RESENT_THROUGH = "sync.resent_through"
+#: the resent op the server makes wait, as JSON {"op_id", "reason", "since"}
+WAITING = "sync.waiting"
+
+#: the reject code of an op dropped because the person's data was erased (sync.erasure)
+ERASED_CODE = "erased"
 
 
 def get_meta(db: Database, key: str) -> str | None:
@@ -91,13 +102,23 @@ def record_results(db: Database, results: Sequence[OpResult], resend_from: int |
     """Keep the server's answers (one transaction); a ``resend_from`` marks ops from there on as pending."""
     now = utc_now()
     params = []
+    erased = []
     for r in results:
         status = r.status
         if status == OpStatus.DUPLICATE and r.original_status is not None:
             status = r.original_status  # the first answer is the one that counts (a rejection keeps its reason)
         params.append((status.value, r.reason, now, r.op_id))
+        if status == OpStatus.REJECTED and (r.reason or "").startswith(ERASED_CODE + ":"):
+            erased.append((r.op_id,))
     with db.writer() as conn:
-        conn.exec_driver_sql("UPDATE outbox SET status = ?, status_reason = ?, acked_at = ? WHERE op_id = ?", params)
+        if params:
+            conn.exec_driver_sql(
+                "UPDATE outbox SET status = ?, status_reason = ?, acked_at = ? WHERE op_id = ?", params
+            )
+        if erased:
+            # dropped because the person's data was erased: the op's values are that data, they go too (the
+            # refusal and its reason stay listed)
+            conn.exec_driver_sql("UPDATE outbox SET changes = '{}' WHERE op_id = ?", erased)
         if resend_from is not None:
             conn.exec_driver_sql(
                 "UPDATE outbox SET status = NULL, status_reason = NULL, acked_at = NULL WHERE op_id >= ?",
@@ -128,7 +149,28 @@ def reconcile_with_server(db: Database, server_last_op_id: int) -> str | None:
                 " WHERE op_id > ? AND status IS NOT NULL",
                 (server_last_op_id,),
             ).rowcount
-            return f"server is missing {n} acknowledged ops after op {server_last_op_id}: resending"
+            # every pending op up to the highest resent one goes out marked as resent: the records it names
+            # may come back only when another laptop resends them, and the server makes it wait until then
+            earlier = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (RESENT_THROUGH,)).scalar()
+            through = max(int(acked_max), int(earlier or 0))
+            note = f"server is missing {n} acknowledged ops after op {server_last_op_id}: resending"
+            first = int(conn.exec_driver_sql("SELECT min(op_id) FROM outbox WHERE status IS NULL").scalar_one())
+            if first > server_last_op_id + 1:
+                # the server lost ops this laptop no longer keeps (answered more than ACKED_OP_RETENTION_DAYS
+                # ago; or a device the server lost entirely, enrolled again): what it still keeps is renumbered
+                # right after the server's last op, so the server sees no gap it could never fill
+                shift = first - server_last_op_id - 1
+                ids = [
+                    int(r[0])
+                    for r in conn.exec_driver_sql("SELECT op_id FROM outbox WHERE op_id >= ? ORDER BY op_id", (first,))
+                ]
+                for op_id in ids:  # lowest first: a shifted id never meets an unshifted one
+                    conn.exec_driver_sql("UPDATE outbox SET op_id = ? WHERE op_id = ?", (op_id - shift, op_id))
+                conn.exec_driver_sql("UPDATE sqlite_sequence SET seq = ? WHERE name = 'outbox'", (ids[-1] - shift,))
+                through -= shift
+                note += f" (ops {server_last_op_id + 1}-{first - 1} are no longer kept here; the rest renumbered)"
+            _set_meta(conn, {RESENT_THROUGH: str(through)})
+            return note
         if server_last_op_id > local_max:
             pending = [
                 int(r[0])
@@ -143,6 +185,56 @@ def reconcile_with_server(db: Database, server_last_op_id: int) -> str | None:
                 conn.exec_driver_sql("INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', ?)", (new_max,))
             return f"server already holds ops up to {server_last_op_id}: {len(pending)} pending ops renumbered"
     return None
+
+
+#: how long a resent op may wait on the server for a record another laptop has not resent (guarantee 8): after
+#: that it is sent as an ordinary op, and refused for good (``unknown_record``) if the record is still missing
+RESEND_WAIT_DAYS = 14
+
+
+def resent_through(db: Database, first_pending: int) -> int | None:
+    """The highest resent op id when some pending op from ``first_pending`` on is a resent one; else None (and
+    the mark is dropped: every resent op has its answer)."""
+    mark = get_meta(db, RESENT_THROUGH)
+    if mark is None:
+        return None
+    if int(mark) < first_pending:
+        set_meta(db, {RESENT_THROUGH: None})
+        return None
+    return int(mark)
+
+
+def waiting_op(db: Database) -> dict[str, Any] | None:
+    """The resent op the server made wait ({"op_id", "reason", "since"}), or None."""
+    raw = get_meta(db, WAITING)
+    return None if raw is None else dict(json.loads(raw))
+
+
+def note_waiting(db: Database, op_id: int | None, reason: str = "") -> dict[str, Any] | None:
+    """Keep (or, with None, forget) which resent op waits on the server, and since when (the first round it
+    waited). Returns what is kept."""
+    if op_id is None:
+        if get_meta(db, WAITING) is not None:
+            set_meta(db, {WAITING: None})
+        return None
+    held = waiting_op(db)
+    since = held["since"] if held is not None and held.get("op_id") == op_id else utc_now()
+    kept = {"op_id": op_id, "reason": reason, "since": since}
+    set_meta(db, {WAITING: json.dumps(kept)})
+    return kept
+
+
+def waited_too_long(db: Database, op_id: int, now: str | None = None) -> bool:
+    """Whether ``op_id`` is the waiting op and has waited ``RESEND_WAIT_DAYS`` or more."""
+    from datetime import timedelta
+
+    from dlso_desktop.ids import parse_utc
+
+    held = waiting_op(db)
+    if held is None or held.get("op_id") != op_id:
+        return False
+    moment = parse_utc(now or utc_now())
+    return moment - parse_utc(str(held["since"])) >= timedelta(days=RESEND_WAIT_DAYS)
 
 
 def prune_acknowledged(db: Database, now: str | None = None) -> int:
@@ -228,6 +320,8 @@ def apply_page(db: Database, changes: Sequence[ChangeLike], cursor: int) -> Page
             purging = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (RESET_PENDING,)).scalar()
             if purging == "purge":
                 conn.exec_driver_sql("INSERT OR IGNORE INTO sync_seen (table_name, row_id) VALUES (?, ?)", list(keys))
+            #: persons the page brings erased, with their row here before the page (for the drafts to find)
+            erased: dict[str, dict[str, Any] | None] = {}
             by_table: dict[str, list[ChangeLike]] = {}
             for c in changes:
                 by_table.setdefault(c.table, []).append(c)
@@ -242,6 +336,8 @@ def apply_page(db: Database, changes: Sequence[ChangeLike], cursor: int) -> Page
                 names, dates = _field_names(spec)
                 # most rows of a big pull are new here: probe ids first, read whole rows only for those that exist
                 current = uow.get_many(table, _existing_ids(conn, table, [c.row_id for c in items]))
+                if table == "person":
+                    erased = {c.row_id: current.get(c.row_id) for c in items if c.data.get(E.MARKER)}
                 echoes: list[tuple[int, str]] = []  # only the version is new (e.g. this laptop's own change)
                 for c in items:
                     data = c.data
@@ -285,6 +381,12 @@ def apply_page(db: Database, changes: Sequence[ChangeLike], cursor: int) -> Page
                     applied += 1
                 if echoes:
                     conn.exec_driver_sql(f"UPDATE {table} SET version = ? WHERE id = ?", echoes)
+            if erased:
+                # a person erased elsewhere: the same erasure here (local edits, outbox, conflicts, drafts)
+                from dlso_desktop.services.erasure import apply_pulled
+
+                for person_id, before in erased.items():
+                    apply_pulled(uow, person_id, before)
             uow.flush()
             _set_meta(conn, {CURSOR: str(cursor)})
             conn.commit()

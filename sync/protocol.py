@@ -38,6 +38,7 @@ class OpKind(StrEnum):
     UPDATE = "update"
     DELETE = "delete"
     RESOLVE = "resolve"  # a commune operator's decision on a conflict (table sync_conflict)
+    ERASE = "erase"  # a commune operator's erasure of a person's data (table person; sync.erasure)
 
 
 #: Stable codes that start a refusal's or a conflict's reason ("<code>: <detail>").
@@ -54,6 +55,7 @@ REJECT_CODES: tuple[str, ...] = (
     "already_resolved",
     "changed_on_both_sides",  # conflict: fields changed on both sides
     "deleted_meanwhile",  # conflict: the record was deleted meanwhile
+    "erased",  # the person's data was erased: a change made before that (or bringing the data back) is dropped
 )
 
 
@@ -78,7 +80,7 @@ class Op(_Msg):
     kind: OpKind
     changes: dict[str, Any] = Field(
         description="insert: {field: value}; update: {field: [old, new]}; delete: {'deleted': [false, true]};"
-        " resolve: {'value': chosen value}"
+        " resolve: {'value': chosen value}; erase: {'reason': code, 'erased_at': time}"
     )
     base_version: int = Field(ge=0, strict=True, description="server version of the row when the laptop changed it")
     author_id: str | None = Field(default=None, max_length=36)
@@ -90,6 +92,16 @@ class PushRequest(_Msg):
     ops: list[Op] = Field(max_length=MAX_PUSH_OPS)
     #: the laptop's clock when it sent the request (for the clock warning only)
     client_time: str | None = Field(default=None, max_length=40)
+    #: ops up to this id are resent after the server lost them (restored from a backup, or the laptop enrolled
+    #: again): one of them naming a record or user the server does not hold (yet) is not refused but
+    #: waits (``PushResponse.waiting``) until another laptop has resent its creation. Omitted otherwise.
+    resent_through: int | None = Field(
+        default=None,
+        ge=0,
+        strict=True,
+        description="ops up to this op id are resent after a server restore: an op naming a record the server"
+        " does not hold yet waits instead of being refused",
+    )
 
 
 class OpResult(_Msg):
@@ -104,6 +116,15 @@ class OpResult(_Msg):
     version: int = 0
 
 
+class Waiting(_Msg):
+    """A resent op the server could not apply yet: what it names was lost in the restore and has not been
+    resent by its laptop yet. Nothing from this op on was applied; the laptop sends it again next round."""
+
+    op_id: int
+    #: "<code>: <English detail>" (``unknown_record``; ``not_operator`` for an author the server does not know)
+    reason: str
+
+
 class PushResponse(_Msg):
     results: list[OpResult]
     #: the highest op id the server holds from this device (every op up to it has an answer)
@@ -111,6 +132,9 @@ class PushResponse(_Msg):
     #: set when an op id was skipped: send again, starting at this op id; later ops were not applied
     resend_from: int | None = None
     server_time: str
+    #: a resent op (``PushRequest.resent_through``) that waits for a record another laptop has not resent yet
+    #: (then ``resend_from`` is its op id); omitted when none
+    waiting: Waiting | None = None
 
 
 class Change(_Msg):

@@ -235,7 +235,7 @@ def test_identifiers_are_valid_and_plausible(generated: tuple[Database, dict[str
     rows = _rows(db, "SELECT sex, birth_date, birth_year, citizen_id, phone, vneid_level, ethnic_group FROM person")
     adults = [r for r in rows if _age(r[1], r[2], ref) >= 18]
     for sex, birth, year, cid, phone, _, ethnic in rows:
-        assert ethnic is None  # sensitive: never filled by the generator
+        assert ethnic in (None, "10", "11", "20")  # J'rai, Ê Đê, M'Nông: only with consent (test below)
         if cid is not None:
             born = date.fromisoformat(birth) if birth else None
             assert validate_cccd(cid, sex=sex, birth_date=born) == cid
@@ -249,6 +249,20 @@ def test_identifiers_are_valid_and_plausible(generated: tuple[Database, dict[str
     assert 0.55 <= sum(1 for r in adults if r[4]) / n <= 0.85  # ~70% with a mobile
     assert 0.4 <= sum(1 for r in adults if r[5] == "level2") / n <= 0.7  # ~55% VNeID level 2
     assert 0.05 <= sum(1 for r in rows if r[1] is None) / len(rows) <= 0.3  # some only with a birth year
+
+
+def test_ethnic_group_only_with_recorded_sensitive_consent(generated: tuple[Database, dict[str, int]]) -> None:
+    db, _ = generated
+    with_group = {r[0]: r[1] for r in _rows(db, "SELECT id, ethnic_group FROM person WHERE ethnic_group IS NOT NULL")}
+    persons = len(_rows(db, "SELECT id FROM person"))
+    assert 0.02 <= len(with_group) / persons <= 0.2  # some adults of minority households agreed
+    statuses = Services(db).consent.statuses(list(with_group))
+    assert len(statuses) == len(with_group)
+    for status in statuses.values():
+        assert status.sensitive_given and status.sensitive is not None
+        assert status.sensitive.text_version and status.sensitive.given_at
+    consented = {r[0] for r in _rows(db, "SELECT person_id FROM consent WHERE scope = 'sensitive' AND granted = 1")}
+    assert consented == set(with_group)
 
 
 def test_households_are_plausible(generated: tuple[Database, dict[str, int]]) -> None:

@@ -4,11 +4,13 @@ PermissionDenied and leave the database exactly as it was.
 
 The matrix (cumulative: each role may do what the ones before it may):
 
-* every signed-in role: reads; villages (add, rename), households, persons, visits, submissions, drafts,
+* every signed-in role: reads; villages (add, rename), households, persons, visits, consent (record, withdraw
+  the sensitive scope), submissions, drafts,
   training sessions (create, change), attendance (present/absent, roster) without results;
 * team head: + training results (set, change or clear), taking an assessed person off a roster, deleting a
   session, certificates (issue, revoke, signer);
-* commune operator: + users (except one's own PIN), village merge and delete, household import.
+* commune operator: + users (except one's own PIN), village merge and delete, household import, consent
+  withdrawal with erasure of a person's data, the audit trail (view, verify, export).
 
 A public service method without a case here fails ``test_every_public_service_method_has_a_case``.
 """
@@ -31,6 +33,7 @@ from dlso_desktop.certificates.qr import qr_matrix
 from dlso_desktop.models import Role
 from dlso_desktop.services import Services
 from dlso_desktop.services.base import PermissionDenied
+from dlso_desktop.services.consent import PersonConsentInput
 from dlso_desktop.services.people import HouseholdInput, PersonInput
 from dlso_desktop.services.submissions import SubmissionInput
 from dlso_desktop.services.training import SessionInput
@@ -170,6 +173,16 @@ CASES: list[Case] = [
     ),
     Case("visits", "delete", MEMBER, lambda s, d, t: s.visits.delete(d.visit)),
     Case("visits", "history", READ, lambda s, d, t: s.visits.history(d.household)),
+    # consent (every signed-in role collects it at the door; basic withdrawal is the erasure flow's)
+    Case(
+        "consent",
+        "record",
+        MEMBER,
+        lambda s, d, t: s.consent.record(d.member, PersonConsentInput("sensitive", True)),
+    ),
+    Case("consent", "withdraw", MEMBER, lambda s, d, t: s.consent.withdraw(d.head, "sensitive")),
+    Case("consent", "status", READ, lambda s, d, t: s.consent.status(d.head)),
+    Case("consent", "statuses", READ, lambda s, d, t: s.consent.statuses([d.head, d.member])),
     # submissions
     Case("submissions", "procedures", READ, lambda s, d, t: s.submissions.procedures()),
     Case(
@@ -286,7 +299,7 @@ CASES: list[Case] = [
     ),
     Case("certificates", "verify_pdf", READ, lambda s, d, t: s.certificates.verify_pdf(_pdf(s, d, t))),
     # users
-    Case("users", "create", OPERATOR, lambda s, d, t: s.users.create("Hồ Văn Mới", "team_member", "13579")),
+    Case("users", "create", OPERATOR, lambda s, d, t: s.users.create("Hồ Văn Mới", "team_member", "135790")),
     Case(
         "users",
         "update",
@@ -294,8 +307,8 @@ CASES: list[Case] = [
         lambda s, d, t: s.users.update(d.other_user, display_name="Người Khác Đổi Tên"),
         "another user",
     ),
-    Case("users", "update", OPERATOR, lambda s, d, t: s.users.update(d.other_user, pin="97531"), "another user's PIN"),
-    Case("users", "update", OWN, lambda s, d, t: s.users.update(_me(s), pin="86420"), "own PIN"),
+    Case("users", "update", OPERATOR, lambda s, d, t: s.users.update(d.other_user, pin="975310"), "another user's PIN"),
+    Case("users", "update", OWN, lambda s, d, t: s.users.update(_me(s), pin="864200"), "own PIN"),
     Case(
         "users",
         "update",
@@ -305,7 +318,10 @@ CASES: list[Case] = [
     ),
     Case("users", "delete", OPERATOR, lambda s, d, t: s.users.delete(d.other_user)),
     Case("users", "list_all", READ, lambda s, d, t: s.users.list_all()),
-    Case("users", "authenticate", READ, lambda s, d, t: s.users.authenticate(d.other_user, "24680")),
+    Case("users", "authenticate", READ, lambda s, d, t: s.users.authenticate(d.other_user, "246802")),
+    Case("users", "signed_in", READ, lambda s, d, t: s.users.signed_in(d.other_user)),
+    Case("users", "keystore_entries", READ, lambda s, d, t: s.users.keystore_entries()),
+    Case("users", "sync_keystore", READ, lambda s, d, t: s.users.sync_keystore()),
     # search, drafts, admin
     Case("search", "search", READ, lambda s, d, t: s.search.search("mai")),
     Case("drafts", "save", MEMBER, lambda s, d, t: s.drafts.save("visit:new", {"notes": "đang gõ"})),
@@ -313,8 +329,17 @@ CASES: list[Case] = [
     Case("drafts", "discard", MEMBER, lambda s, d, t: s.drafts.discard("household:draft")),
     Case("drafts", "keys", READ, lambda s, d, t: s.drafts.keys()),
     Case("admin", "stats", READ, lambda s, d, t: s.admin.stats()),
+    # erasure (consent withdrawn, the person's data erased): the commune operator's
+    Case("erasure", "preview", OPERATOR, lambda s, d, t: s.erasure.preview(d.walk_in)),
+    Case("erasure", "erase", OPERATOR, lambda s, d, t: s.erasure.erase(d.walk_in, "person_asked")),
     Case("admin", "pending_changes", READ, lambda s, d, t: s.admin.pending_changes()),
     Case("admin", "check", READ, lambda s, d, t: s.admin.check()),
+    # the audit trail: the commune operator's
+    Case("audit", "page", OPERATOR, lambda s, d, t: s.audit.page(limit=5)),
+    Case("audit", "count", OPERATOR, lambda s, d, t: s.audit.count()),
+    Case("audit", "choices", OPERATOR, lambda s, d, t: s.audit.choices()),
+    Case("audit", "verify", OPERATOR, lambda s, d, t: s.audit.verify()),
+    Case("audit", "export", OPERATOR, lambda s, d, t: s.audit.export(t / "audit.csv", "csv")),
 ]
 
 
@@ -357,7 +382,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, S
         users["ghost"] = _add_user(db, "Người đã xoá", "commune_operator")
         svc = Services(db)  # the system
         svc.users.delete(users["ghost"])
-        other = svc.users.create("Người Khác", "team_member", "24680")
+        other = svc.users.create("Người Khác", "team_member", "246802")
         village = svc.villages.create("Buôn Kô Tam", "buon")
         to_merge = svc.villages.create("Buôn Cũ", "buon")
         empty = svc.villages.create("Thôn Trống", "thon")
@@ -473,19 +498,19 @@ def test_refusals_name_what_is_not_allowed_in_both_languages(seeded: tuple[Datab
     assert refused.value.message_en == "Only a team head or a commune operator may record training results."
     head = Services(db, user_id=seed.users["team_head"])
     with pytest.raises(PermissionDenied) as refused:
-        head.users.create("Hồ Văn Mới", "team_member", "13579")
+        head.users.create("Hồ Văn Mới", "team_member", "135790")
     assert refused.value.message_vi == "Chỉ cán bộ xã (quản trị xã) được thêm người dùng."
 
 
 def test_a_deactivated_user_can_do_nothing(seeded: tuple[Database, Seed]) -> None:
     db, seed = seeded
-    Services(db).users.create("Cán bộ xã thứ hai", "commune_operator", "11223")
+    Services(db).users.create("Cán bộ xã thứ hai", "commune_operator", "112233")
     Services(db).users.update(seed.users["commune_operator"], active=False)
     inactive = Services(db, user_id=seed.users["commune_operator"])
     with pytest.raises(PermissionDenied):
         inactive.households.list_ids()
     with pytest.raises(PermissionDenied):
-        inactive.users.create("Hồ Văn Mới", "team_member", "13579")
+        inactive.users.create("Hồ Văn Mới", "team_member", "135790")
 
 
 def test_the_last_active_commune_operator_stays(seeded: tuple[Database, Seed]) -> None:
@@ -499,7 +524,7 @@ def test_the_last_active_commune_operator_stays(seeded: tuple[Database, Seed]) -
                 getattr(services.users, method)(op, **kwargs)
             assert err.value.code == "user_id.last_operator"
         assert take_snapshot(db) == before
-    second = Services(db, user_id=op).users.create("Cán bộ xã thứ hai", "commune_operator", "11223")
+    second = Services(db, user_id=op).users.create("Cán bộ xã thứ hai", "commune_operator", "112233")
     Services(db, user_id=op).users.update(op, role="team_head")  # now another operator remains
     with pytest.raises(PermissionDenied):
         Services(db, user_id=op).users.delete(second.id)

@@ -351,7 +351,7 @@ def test_insert_op_changes_are_the_new_values(db: Database, services: Services, 
 
 def test_only_synced_fields_travel(db: Database, services: Services, village: VillageView) -> None:
     """Local-only fields (PIN hash, sort keys, search rowids) and row metadata never appear in an op."""
-    services.users.create("Y Mek Ê Nuôl", "team_head", "97531")
+    services.users.create("Y Mek Ê Nuôl", "team_head", "975310")
     hh = services.households.create(family(village.id))
     services.persons.update(hh.members[0].id, PersonInput("Phạm Văn Khải", relationship="head"))
     services.villages.rename(village.id, "Buôn Ea Tu")
@@ -868,12 +868,12 @@ def test_citizen_id_is_masked_outside_the_persons_own_form(fixed: Services, vill
 
 
 def test_users_and_pins(db: Database, services: Services) -> None:
-    u = services.users.create("Y Mek Ê Nuôl", "team_head", "97531")
-    assert services.users.authenticate(u.id, "97531").id == u.id
+    u = services.users.create("Y Mek Ê Nuôl", "team_head", "975310")
+    assert services.users.authenticate(u.id, "975310").id == u.id
     with pytest.raises(ValidationError):
         services.users.authenticate(u.id, "00000")
     stored = scalar(db, "SELECT pin_hash FROM app_user WHERE id = ?", u.id)
-    assert stored and "97531" not in stored
+    assert stored and "975310" not in stored
     assert rejected(db, lambda: services.users.create("Lê Văn Tám", "team_member", "12")).field == "pin"
     assert rejected(db, lambda: services.users.create("Lê Văn Tám", "boss", "1234")).field == "role"
 

@@ -253,7 +253,7 @@ def test_a_team_member_cannot_resolve_a_conflict(laptops: list[Laptop]) -> None:
     b.services.persons.update(head_id, person_input(phone="0987654321"))
     converge(a, b)
     c = local.conflicts(a.db)[0]
-    member = a.services.users.create("Trần Văn Bình", "team_member", "24680")
+    member = a.services.users.create("Trần Văn Bình", "team_member", "246802")
     pending = local.pending_count(a.db)
     with pytest.raises(local.NotAllowed):
         local.resolve_conflict(a.db, member.id, c.id, c.server_value)
@@ -532,3 +532,28 @@ def test_a_laptop_can_enroll_again_with_a_fresh_code_but_not_once_revoked(
     with pytest.raises(Refused) as exc:
         engine.enroll(a.db, "http://testserver", server.code(COMMUNE), transport=AppTransport(server))
     assert exc.value.code == "revoked"
+
+
+def test_only_a_commune_operator_enrolls_the_laptop(tmp_path: Path, server: Server) -> None:
+    """The Sync page passes the signed-in user: a team member or team head is refused before the server is
+    asked (the code is not used up, nothing is stored); an operator enrolls."""
+    from dlso_desktop.services import Services
+    from dlso_desktop.services.base import PermissionDenied
+    from dlso_desktop.storage.store import create_database
+    from sync import engine
+
+    db = create_database(tmp_path / "laptop.sqlite", COMMUNE)
+    try:
+        system = Services(db, system=True)
+        member = system.users.create("Y Mek", "team_member", "24681357")
+        head = system.users.create("H'Lan", "team_head", "24681357")
+        operator = system.users.create("Nguyễn Thị Lan", "commune_operator", "24681357")
+        code = server.code(COMMUNE)
+        for user in (member, head):
+            with pytest.raises(PermissionDenied):
+                engine.enroll(db, "http://testserver", code, transport=AppTransport(server), user_id=user.id)
+            assert local.get_meta(db, local.TOKEN) is None
+        answer = engine.enroll(db, "http://testserver", code, transport=AppTransport(server), user_id=operator.id)
+        assert answer.device_id == db.device_id and local.get_meta(db, local.TOKEN)
+    finally:
+        db.close()

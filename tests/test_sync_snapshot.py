@@ -260,13 +260,13 @@ def test_what_never_travels_stays_the_laptops_own_a_users_pin(tmp_path: Path, se
 
     source(tmp_path, server, 2)
     b = new_laptop(tmp_path, server, "B")
-    leader = Services(b.db).users.create("Trưởng thôn Y Bih", "team_member", "2468")
+    leader = Services(b.db).users.create("Trưởng thôn Y Bih", "team_member", "246810")
     assert b.transport is not None
     SyncEngine(b.db, b.transport).push(RoundResult())  # the user reaches the server, without its PIN
     build(server)  # the snapshot holds the user, PIN-less
     assert b.sync().snapshot
     users = Services(b.db).users
-    assert users.authenticate(leader.id, "2468").id == leader.id
+    assert users.authenticate(leader.id, "246810").id == leader.id
     with pytest.raises(ValidationError):
         users.authenticate(leader.id, "1357")
 

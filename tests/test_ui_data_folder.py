@@ -36,7 +36,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def ctx(db: Database, tmp_path: Path, qapp: QApplication, home: Path) -> Iterator[AppContext]:
     install_language("en", qapp)
-    user = Services(db).users.create("Nguyễn Thị Lan", "team_head", "2468")
+    user = Services(db).users.create("Nguyễn Thị Lan", "team_head", "246810")
     svc = Services(db, user_id=user.id)
     village = svc.villages.create("Buôn Ko Tam", "buon")
     svc.households.create(
@@ -194,3 +194,41 @@ def test_choose_button_opens_a_folder_dialog(
     page.change_folder_button.click()
     qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
     assert (tmp_path / "picked" / paths.DB_FILENAME).exists()
+
+
+def test_an_encrypted_laptop_moves_with_its_keystore(
+    qapp: QApplication, tmp_path: Path, home: Path, qtbot: QtBot, messages: list[tuple[str, str]]
+) -> None:
+    from dlso_desktop.storage.keystore import Keystore, keystore_path
+    from dlso_desktop.storage.store import create_encrypted_database, unlock_with_pin
+
+    data = tmp_path / "data"
+    data.mkdir()
+    db = create_encrypted_database(data / paths.DB_FILENAME, 24133)
+    try:
+        user = Services(db).users.create("Nguyễn Thị Lan", "commune_operator", "24681357")
+        assert db.keystore is not None and [u.user_id for u in db.keystore.users()] == [user.id]
+        svc = Services(db, user_id=user.id)
+        village = svc.villages.create("Buôn Ko Tam", "buon")
+        svc.households.create(HouseholdInput(village.id, members=[PersonInput("Y Mek Ê Nuôl", relationship="head")]))
+        ctx = AppContext(db, user, Tasks(), Settings(data), data)
+        page = SettingsPage(ctx)
+        qtbot.addWidget(page)
+        target = tmp_path / "usb" / "DLSO"
+        page.change_data_dir(target)
+        qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
+        ctx.tasks.wait()
+        assert messages[0][0] == "info", messages
+    finally:
+        db.close()
+    copy = target / paths.DB_FILENAME
+    assert not copy.read_bytes().startswith(b"SQLite format 3")  # the copy is encrypted too
+    assert Keystore.load(keystore_path(copy)).users()[0].user_id == user.id
+    moved = unlock_with_pin(copy, user.id, "24681357")  # the same PIN opens the copy
+    try:
+        svc = Services(moved, user_id=user.id)
+        assert [h.title for h in svc.search.search("y mek e nuol") if h.kind == "person"] == ["Y Mek Ê Nuôl"]
+        assert svc.admin.check().ok
+    finally:
+        moved.close()
+    assert paths.data_dir() == target

@@ -18,7 +18,7 @@ from dlso_desktop.storage.store import Database
 from dlso_desktop.text import format_date_vn
 from ui import visit_flow
 from ui.app_context import AppContext
-from ui.first_run import CommunePicker, FirstUserDialog, VillagesDialog, run_first_run
+from ui.first_run import CommunePicker, FirstUserDialog, RecoveryKeyDialog, VillagesDialog, run_first_run
 from ui.household_form import MemberDialog
 from ui.households import HouseholdsPage
 from ui.main_window import MainWindow
@@ -202,8 +202,11 @@ def test_first_user_journey_from_an_empty_data_folder(
 
     def first_user(dialog: FirstUserDialog) -> None:
         dialog.name.setText("Nguyễn Thị Lan")
-        dialog.role.setCurrentIndex(dialog.role.findData("team_head"))
-        dialog.pin.setText("2468")
+        dialog.pin.setText("246810")
+        dialog.accept()
+
+    def written_down(dialog: RecoveryKeyDialog) -> None:
+        dialog.written.setChecked(True)
         dialog.accept()
 
     def villages(dialog: VillagesDialog) -> None:
@@ -222,17 +225,18 @@ def test_first_user_journey_from_an_empty_data_folder(
         [
             (CommunePicker, pick_commune),
             (FirstUserDialog, first_user),
+            (RecoveryKeyDialog, written_down),
             (VillagesDialog, villages),
             (QtWidgets.QMessageBox, no_demo_data),
         ]
     )
     started = run_first_run(data_dir, settings)
     assert started is not None, f"first run cancelled after {driver.seen}"
-    assert driver.seen == ["CommunePicker", "FirstUserDialog", "VillagesDialog", "QMessageBox"]
+    assert driver.seen == ["CommunePicker", "FirstUserDialog", "RecoveryKeyDialog", "VillagesDialog", "QMessageBox"]
     db, user = started
     try:
         assert paths.database_path(data_dir).exists() and db.commune_code == 24133
-        assert user.display_name == "Nguyễn Thị Lan" and user.role == "team_head"
+        assert user.display_name == "Nguyễn Thị Lan" and user.role == "commune_operator"  # the laptop's first user
         assert settings.get(LAST_USER) == user.id  # the next start offers this user at sign-in
         ctx = AppContext(db, user, Tasks(), settings, data_dir)
         window.attach(ctx)

@@ -66,7 +66,7 @@ def offline(url: str, token: str | None) -> Transport:
 def make_ctx(laptop: Laptop, tmp_path: Path, role: str | None = None, language: str = "en") -> AppContext:
     user_id = laptop.user_id
     if role is not None:
-        user_id = Services(laptop.db).users.create(f"Người dùng {role}", role, "2468").id
+        user_id = Services(laptop.db).users.create(f"Người dùng {role}", role, "246810").id
     user = next(u for u in Services(laptop.db).users.list_all() if u.id == user_id)
     data = tmp_path / f"data-{laptop.name}-{user.id[-6:]}"
     ctx = AppContext(laptop.db, UserView(user.id, user.display_name, user.role, True), Tasks(), Settings(data), data)

@@ -38,37 +38,11 @@ class FolderRefused(Exception):
 
 
 _SIDE_FILES = ("", "-wal", "-shm", "-journal")
+#: files beside the database that belong to it (keystore.keystore_path, keystore.throttle_path)
+_BESIDE = (".keys.json", ".signin.json")
 
 
-def _device_id(db_file: Path) -> str | None:
-    """The device id stored in a DLSO database file, or None when it is not a readable DLSO database.
-
-    Opened as immutable: a plain read-only connection to a WAL database would still create its ``-shm`` and
-    ``-wal`` files, and a refused folder must be left exactly as it was."""
-    try:
-        conn = sqlite3.connect(db_file.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
-    except sqlite3.Error:
-        return None
-    try:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
-    except sqlite3.Error:
-        return None
-    finally:
-        conn.close()
-    return str(row[0]) if row else None
-
-
-def _quick_check(db_file: Path) -> tuple[bool, str | None]:
-    conn = sqlite3.connect(db_file.resolve().as_uri() + "?mode=ro", uri=True)
-    try:
-        ok = conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-        row = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
-    finally:
-        conn.close()
-    return ok, (str(row[0]) if row else None)
-
-
-def check_folder(target: Path, current_dir: Path, device_id: str) -> Path | None:
+def check_folder(db: Database, target: Path, current_dir: Path) -> Path | None:
     """Refuse (:class:`FolderRefused`) a folder that cannot take the data. Returns the database file already
     there when it is an older copy of this laptop's own data (it is set aside, not lost), else None."""
     if target.exists() and not target.is_dir():
@@ -77,8 +51,8 @@ def check_folder(target: Path, current_dir: Path, device_id: str) -> Path | None
         raise FolderRefused(Problem.SAME_FOLDER, target)
     existing = paths.database_path(target)
     if existing.exists():
-        found = _device_id(existing)
-        if found != device_id:
+        _, found = db.read_copy(existing, check=False)  # with this laptop's key when encrypted
+        if found != db.device_id:
             raise FolderRefused(Problem.OTHER_DATABASE, target)
         return existing
     return None
@@ -97,7 +71,7 @@ def move_data(db: Database, current_dir: Path, target: Path, settings_file: Path
     """Copy the open database (and the settings) into ``target`` and make it the data folder of the next
     start. On any refusal or failure nothing is changed: no copy is left behind, the choice is not stored."""
     target = target.expanduser().absolute()
-    older_copy = check_folder(target, current_dir, db.device_id)
+    older_copy = check_folder(db, target, current_dir)
     created = not target.exists()
     try:
         target.mkdir(parents=True, exist_ok=True)
@@ -115,7 +89,7 @@ def move_data(db: Database, current_dir: Path, target: Path, settings_file: Path
             stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
             aside_dir = paths.backups_dir(target)
             aside_dir.mkdir(parents=True, exist_ok=True)
-            for suffix in _SIDE_FILES:
+            for suffix in (*_SIDE_FILES, *_BESIDE):
                 src = Path(f"{dest}{suffix}")
                 if src.exists():
                     moved = aside_dir / f"dlso-before-move-{stamp}.sqlite{suffix}"
@@ -124,7 +98,11 @@ def move_data(db: Database, current_dir: Path, target: Path, settings_file: Path
         copy_started = True
         try:
             db.backup(dest)
-            ok, device = _quick_check(dest)
+            ok, device = db.read_copy(dest)
+            for name in _BESIDE:  # the keystore (an encrypted laptop's PINs open the copy) and the PIN throttle
+                beside = db.path.with_name(db.path.name + name)
+                if beside.exists():
+                    shutil.copyfile(beside, Path(f"{dest}{name}"))
         except (OSError, sqlite3.Error) as exc:
             raise FolderRefused(Problem.COPY_FAILED, target, str(exc)) from exc
         if not ok or device != db.device_id:
@@ -134,7 +112,7 @@ def move_data(db: Database, current_dir: Path, target: Path, settings_file: Path
         paths.set_chosen_data_dir(target)
     except BaseException:
         if copy_started:  # remove what this call wrote, then put back what it set aside
-            for suffix in (*_SIDE_FILES, ".part"):
+            for suffix in (*_SIDE_FILES, *_BESIDE, ".part"):
                 with contextlib.suppress(OSError):
                     Path(f"{dest}{suffix}").unlink(missing_ok=True)
             if settings_copy is not None and not settings_existed:

@@ -2,8 +2,8 @@
 
 ``install(data_dir)`` sends log records to ``logs/dlso.log`` in the data folder (1 MB x 5 files) and replaces
 ``sys.excepthook`` and ``threading.excepthook``: an unexpected error is logged with its traceback and shown in
-a Vietnamese dialog whose details can be copied for the commune operator. Nothing personal is written on
-purpose: messages name record ids, not people.
+a Vietnamese dialog whose details can be copied for the commune operator. The log gets the error's type, code
+and stack but never its message (``dlso_desktop.logsafe``): messages may name people.
 """
 
 import logging
@@ -15,6 +15,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
+from dlso_desktop.logsafe import describe
 from ui.qt import QApplication, QtCore, QtWidgets
 
 log = logging.getLogger("dlso")
@@ -82,7 +83,7 @@ def install(data_dir: Path, show: Callable[[BaseException], None] = show_error) 
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, exc, tb)
             return
-        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
+        log.error("unexpected error:\n%s", describe(exc))  # the message stays on screen: it may name people
         assert _relay is not None
         _relay.raised.emit(exc)
 

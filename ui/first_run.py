@@ -1,4 +1,6 @@
-"""First run (a first version): choose the commune/ward this laptop serves."""
+"""First run: choose the commune/ward this laptop serves, create the encrypted database and its keystore, the
+first user (always the commune operator: a laptop needs one to manage its users), show the recovery key once
+for printing, then the villages and the demo-data offer."""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -7,9 +9,9 @@ from dlso_desktop import paths
 from dlso_desktop.admin_units import dak_lak_communes, find_communes
 from dlso_desktop.services import Services
 from dlso_desktop.services.views import UserView
-from dlso_desktop.storage.store import Database, create_database
+from dlso_desktop.storage.store import Database, create_encrypted_database
 from dlso_desktop.validation import ValidationError
-from ui.qt import Qt, QtCore, QtWidgets
+from ui.qt import Qt, QtCore, QtGui, QtPrintSupport, QtWidgets
 from ui.settings import LAST_USER, Settings
 
 
@@ -58,27 +60,31 @@ class CommunePicker(QtWidgets.QDialog):
 
 
 class FirstUserDialog(QtWidgets.QDialog):
-    """The first local user of this laptop: name, role and PIN."""
+    """The first local user of this laptop: the commune operator (the role is fixed), name and PIN."""
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("First user"))
         form = QtWidgets.QFormLayout(self)
+        self.intro = QtWidgets.QLabel(
+            self.tr(
+                "The first user of this laptop is the commune operator, who adds the team members later"
+                " (Users screen). The PIN unlocks the encrypted data: choose one that others cannot guess."
+            )
+        )
+        self.intro.setWordWrap(True)
+        form.addRow(self.intro)
         self.name = QtWidgets.QLineEdit()
-        self.role = QtWidgets.QComboBox()
-        for value, label in (
-            ("commune_operator", self.tr("Commune operator")),
-            ("team_head", self.tr("Team head")),
-            ("team_member", self.tr("Team member")),
-        ):
-            self.role.addItem(label, value)
+        self.role = QtWidgets.QLabel(self.tr("Commune operator"))
         self.pin = QtWidgets.QLineEdit()
         self.pin.setEchoMode(QtWidgets.QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(12)
         self.error = QtWidgets.QLabel()
         self.error.setStyleSheet("color: #b00020")
+        self.error.setWordWrap(True)
         form.addRow(self.tr("Your name"), self.name)
         form.addRow(self.tr("Role"), self.role)
-        form.addRow(self.tr("PIN (4-12 digits)"), self.pin)
+        form.addRow(self.tr("PIN (6-12 digits)"), self.pin)
         form.addRow(self.error)
         buttons = QtWidgets.QDialogButtonBox(
             QtWidgets.QDialogButtonBox.StandardButton.Ok | QtWidgets.QDialogButtonBox.StandardButton.Cancel
@@ -86,6 +92,121 @@ class FirstUserDialog(QtWidgets.QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.resize(460, self.sizeHint().height())
+
+
+def recovery_groups(key: str) -> list[str]:
+    return [g for g in key.split("-") if g]
+
+
+class RecoveryKeyDialog(QtWidgets.QDialog):
+    """The commune operator's recovery key, shown once: large monospace groups, "In" to print it, and a box
+    to tick ("I have written down/printed the recovery key") before going on. Closing without ticking it
+    leaves :attr:`confirmed` False: the caller then forgets this key and shows a new one next time."""
+
+    def __init__(self, key: str, commune: str, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.commune = commune
+        self.confirmed = False
+        self.setWindowTitle(self.tr("Recovery key"))
+        layout = QtWidgets.QVBoxLayout(self)
+        self.intro = QtWidgets.QLabel(
+            self.tr(
+                "This recovery key opens the data if every PIN is forgotten. It is shown only now: write it down or"
+                " print it, and keep it locked away at the commune office (not with the laptop)."
+            )
+        )
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
+        groups = recovery_groups(key)
+        half = (len(groups) + 1) // 2
+        self.key_label = QtWidgets.QLabel("  ".join(groups[:half]) + "\n" + "  ".join(groups[half:]))
+        font = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
+        font.setPointSizeF(max(font.pointSizeF(), 10) * 1.8)
+        font.setBold(True)
+        self.key_label.setFont(font)
+        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.key_label.setFrameShape(QtWidgets.QFrame.Shape.Box)
+        self.key_label.setContentsMargins(12, 12, 12, 12)
+        layout.addWidget(self.key_label)
+        self.print_button = QtWidgets.QPushButton(self.tr("&Print"))
+        self.print_button.clicked.connect(self.print_key)
+        row = QtWidgets.QHBoxLayout()
+        row.addWidget(self.print_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.written = QtWidgets.QCheckBox(self.tr("I have written down or printed the recovery key"))
+        layout.addWidget(self.written)
+        self.buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self.accept)
+        layout.addWidget(self.buttons)
+        self.written.toggled.connect(self._update)
+        self._update()
+        self.resize(640, self.sizeHint().height())
+
+    def _update(self) -> None:
+        ok = self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
+        if ok is not None:
+            ok.setEnabled(self.written.isChecked())
+
+    def accept(self) -> None:
+        if not self.written.isChecked():
+            return
+        self.confirmed = True
+        super().accept()
+
+    def printable_text(self) -> str:
+        """What is printed: the commune, the key in groups and what it is for."""
+        return "\n".join(
+            [
+                self.tr("DLSO: recovery key of the laptop database"),
+                self.commune,
+                "",
+                "  ".join(recovery_groups(self.key)),
+                "",
+                self.tr("Keep this sheet locked away at the commune office, never with the laptop."),
+            ]
+        )
+
+    def document(self) -> QtGui.QTextDocument:
+        doc = QtGui.QTextDocument(self)
+        cursor = QtGui.QTextCursor(doc)
+        lines = self.printable_text().split("\n")
+        title = QtGui.QTextCharFormat()
+        title.setFontPointSize(16)
+        title.setFontWeight(QtGui.QFont.Weight.Bold)
+        mono = QtGui.QTextCharFormat()
+        mono.setFontFamilies(["Courier New", "DejaVu Sans Mono", "monospace"])
+        mono.setFontPointSize(20)
+        mono.setFontWeight(QtGui.QFont.Weight.Bold)
+        plain = QtGui.QTextCharFormat()
+        plain.setFontPointSize(12)
+        for i, line in enumerate(lines):
+            if i:
+                cursor.insertBlock()
+            cursor.insertText(line, title if i == 0 else mono if i == 3 else plain)
+        return doc
+
+    def print_key(self) -> None:
+        printer = QtPrintSupport.QPrinter()
+        dialog = QtPrintSupport.QPrintDialog(printer, self)
+        if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
+            self.document().print_(printer)
+
+
+def show_recovery_key(db: Database, parent: QtWidgets.QWidget | None = None) -> bool:
+    """Make the recovery key and show it once; if the operator closes the dialog without ticking the box, the
+    key is forgotten (a new one is shown at the operator's next sign-in). True if it was confirmed."""
+    from dlso_desktop.admin_units import commune_by_code
+
+    key = db.new_recovery_key()
+    dialog = RecoveryKeyDialog(key, commune_by_code(db.commune_code).display_name, parent)
+    dialog.exec()
+    if not dialog.confirmed and db.keystore is not None:
+        db.keystore.clear_recovery()
+    return dialog.confirmed
 
 
 class VillagesDialog(QtWidgets.QDialog):
@@ -222,30 +343,43 @@ def offer_demo_data(db: Database, user: UserView, parent: QtWidgets.QWidget | No
 
 
 def run_first_run(data_dir: Path, settings: Settings) -> tuple[Database, UserView] | None:
-    """Choose the commune, create the database, the first user and the villages; offer demo data.
-    None if the user cancels."""
+    """Choose the commune, create the encrypted database and its keystore, the first user (the commune
+    operator), show the recovery key, then the villages; offer demo data. None if the user cancels."""
     picker = CommunePicker()
     if picker.exec() != QtWidgets.QDialog.DialogCode.Accepted or picker.selected_code() is None:
         return None
-    db = create_database(paths.database_path(data_dir), picker.selected_code() or 0)
-    user = create_first_user(db, settings)
-    if user is None:
+    path = paths.database_path(data_dir)
+    db = create_encrypted_database(path, picker.selected_code() or 0)
+    asked = ask_first_user(db, settings)
+    if asked is None:
         db.close()
+        from dlso_desktop.storage.keystore import keystore_path
+
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), keystore_path(path)):
+            leftover.unlink(missing_ok=True)  # nothing in it yet: the next start is a first run again
         return None
+    user, _pin = asked
+    show_recovery_key(db)
     VillagesDialog(Services(db, user_id=user.id)).exec()
     offer_demo_data(db, user)
     return db, user
 
 
-def create_first_user(db: Database, settings: Settings) -> UserView | None:
-    """Ask for the laptop's first user until it is valid (or the user cancels); remember it for sign-in."""
+def ask_first_user(db: Database, settings: Settings) -> tuple[UserView, str] | None:
+    """Ask for the laptop's first user, the commune operator, until it is valid (or the user cancels); remember
+    it for sign-in. Returns the user and the PIN."""
     dialog = FirstUserDialog()
     while dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
         try:
-            user = Services(db).users.create(dialog.name.text(), dialog.role.currentData(), dialog.pin.text())
+            user = Services(db).users.create(dialog.name.text(), "commune_operator", dialog.pin.text())
         except ValidationError as err:
             dialog.error.setText(err.message_vi)
             continue
         settings.set(LAST_USER, user.id)
-        return user
+        return user, dialog.pin.text()
     return None
+
+
+def create_first_user(db: Database, settings: Settings) -> UserView | None:
+    asked = ask_first_user(db, settings)
+    return None if asked is None else asked[0]

@@ -1,19 +1,30 @@
-"""The household form: the household's fields and its members, with inline validation and a draft."""
+"""The household form: the household's fields and its members, with inline validation and a draft.
+
+Consent per member (Law 91/2025/QH15): the member dialog shows the person's recorded consent (basic and
+sensitive: answer, text version, date, who collected it), asks basic consent of a person who has none, and
+keeps the ethnic group (sensitive data) disabled until the box "the person agrees to give their ethnic group"
+is ticked — never pre-ticked, and never restored from a draft (a draft keeps no consent answer, and no ethnic
+group of a person whose consent is not recorded). Un-ticking it for a person whose consent is recorded asks
+for confirmation, clears the field and withdraws the consent when the household is saved (same unit of
+work)."""
 
 import itertools
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
-from dlso_desktop.catalogue import LANGUAGES
+from dlso_desktop.catalogue import ETHNIC_GROUPS, LANGUAGES
 from dlso_desktop.services import Services
+from dlso_desktop.services.consent import CONSENT_TEXT_VERSION
 from dlso_desktop.services.people import HouseholdInput, PersonInput
-from dlso_desktop.services.views import HouseholdDetail, PersonView, VillageView
+from dlso_desktop.services.views import ConsentScopeStatus, ConsentStatus, HouseholdDetail, PersonView, VillageView
 from dlso_desktop.text import format_date_vn, parse_date_vn
 from dlso_desktop.validation import ValidationError, ValidationErrors
 from ui.app_context import AppContext
 from ui.i18n import Retranslatable
 from ui.qt import QtCore, QtWidgets
 from ui.settings import LANGUAGE
+from ui.widgets import FormScrollArea
 
 ERROR_STYLE = "color: #c62828;"
 #: digital-status fields a member keeps through an edit of this form (visits change them, not this form)
@@ -55,8 +66,29 @@ def member_input(m: dict[str, Any]) -> PersonInput:
         phone=(m.get("phone") or "").strip() or None,
         main_language=m.get("main_language") or None,
         needs_interpreter=bool(m.get("needs_interpreter")),
+        basic_consent=m.get("basic_consent") is True,
+        sensitive_consent=m.get("sensitive_consent") if isinstance(m.get("sensitive_consent"), bool) else None,
         **{k: kept[k] for k in _KEPT if k in kept and kept[k] is not None},
     )
+
+
+#: a member's consent answers given in this form (never kept in a draft)
+_ANSWERS = ("basic_consent", "sensitive_consent")
+
+
+def without_answers(state: dict[str, Any], consents: dict[str, ConsentStatus]) -> dict[str, Any]:
+    """What a draft may keep of the form: no consent answer, and no ethnic group of a member whose sensitive
+    consent is not recorded (it must be asked again)."""
+    members = []
+    for m in state.get("members") or []:
+        if not isinstance(m, dict):
+            continue
+        clean = {k: v for k, v in m.items() if k not in _ANSWERS}
+        recorded = consents.get(str(m.get("id") or ""))
+        if not (recorded is not None and recorded.sensitive_given) and isinstance(clean.get("kept"), dict):
+            clean["kept"] = {**clean["kept"], "ethnic_group": None}
+        members.append(clean)
+    return {**state, "members": members}
 
 
 def member_from_view(p: PersonView, citizen_id: str | None, ethnic_group: str | None) -> dict[str, Any]:
@@ -77,6 +109,15 @@ def member_from_view(p: PersonView, citizen_id: str | None, ethnic_group: str | 
     }
 
 
+_Loaded = tuple[
+    list[VillageView],
+    HouseholdDetail | None,
+    dict[str, tuple[str | None, str | None]],
+    dict[str, ConsentStatus],
+    dict[str, Any] | None,
+]
+
+
 class _Labels(QtCore.QObject):
     """Translated labels shared by the form and the member dialog."""
 
@@ -94,16 +135,75 @@ class _Labels(QtCore.QObject):
     def sexes(self) -> dict[str, str]:
         return {"": self.tr("Not given"), "male": self.tr("Male"), "female": self.tr("Female")}
 
+    def consent_text(self, status: ConsentStatus | None, scope: str) -> str:
+        """One scope of a member's recorded consent: the answer, when, how, who collected it, which text."""
+        s: ConsentScopeStatus | None = None
+        if status is not None:
+            s = status.basic if scope == "basic" else status.sensitive
+        if s is None:
+            return self.tr("not recorded")
+        methods = {
+            "verbal": self.tr("spoken"),
+            "written": self.tr("signed on paper"),
+            "import": self.tr("from an imported file"),
+        }
+        args = {
+            "date": _local_date(s.given_at),
+            "who": s.collected_by_name or self.tr("unknown user"),
+            "version": s.text_version,
+            "method": methods.get(s.method, s.method),
+        }
+        if not s.granted:
+            return self.tr("refused or withdrawn on {date}, recorded by {who} (text {version})").format(**args)
+        if s.from_household_visit:
+            return self.tr("the household agreed at a visit on {date}, collected by {who} (text {version})").format(
+                **args
+            )
+        return self.tr("agreed on {date} ({method}), collected by {who} (text {version})").format(**args)
+
+    def consent_short(self, status: ConsentStatus | None, member: dict[str, Any]) -> str:
+        """The members table's consent cell: which scopes are given (recorded, or answered in this form)."""
+        basic = (status is not None and status.basic_given) or member.get("basic_consent") is True
+        answer = member.get("sensitive_consent")
+        sensitive = answer is True or (status is not None and status.sensitive_given and answer is not False)
+        parts = [self.tr("basic") if basic else "", self.tr("ethnic group") if sensitive else ""]
+        return ", ".join(p for p in parts if p) or self.tr("not recorded")
+
+
+def _local_date(iso: str) -> str:
+    """dd/mm/yyyy (local time) of a stored UTC timestamp."""
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return format_date_vn(moment.astimezone().date())
+
 
 class MemberDialog(Retranslatable, QtWidgets.QDialog):
-    """One member's fields; ``values()`` gives them back as typed."""
+    """One member's fields; ``values()`` gives them back as typed. ``consent``: the member's recorded consent
+    (None: a new member, or none recorded)."""
 
-    def __init__(self, vietnamese: bool, member: dict[str, Any] | None = None, parent: QtWidgets.QWidget | None = None):
+    def __init__(
+        self,
+        vietnamese: bool,
+        member: dict[str, Any] | None = None,
+        parent: QtWidgets.QWidget | None = None,
+        consent: ConsentStatus | None = None,
+    ):
         super().__init__(parent)
         self.member = dict(member or {})
         self.vietnamese = vietnamese
+        self.consent = consent
         self.labels = _Labels(self)
-        form = QtWidgets.QFormLayout(self)
+        # the fields scroll (at 125 % text on 1366x768 the consent lines make them taller than the screen); the
+        # buttons stay in view below them
+        outer = QtWidgets.QVBoxLayout(self)
+        body = QtWidgets.QWidget()
+        body.setMinimumWidth(520)  # room for the consent lines (they wrap) on a 1366x768 screen
+        form = QtWidgets.QFormLayout(body)
+        form.setContentsMargins(0, 0, 0, 0)
         self.name_edit = QtWidgets.QLineEdit(self.member.get("full_name", ""))
         self.relationship_combo = QtWidgets.QComboBox()
         self.sex_combo = QtWidgets.QComboBox()
@@ -118,6 +218,24 @@ class MemberDialog(Retranslatable, QtWidgets.QDialog):
         self.interpreter_check.setChecked(bool(self.member.get("needs_interpreter")))
         self.date_error = _error_label()
         self.name_error = _error_label()
+        # consent: what is recorded, basic consent asked when there is none, the ethnic group behind its own box
+        self.basic_status = QtWidgets.QLabel()
+        self.basic_status.setWordWrap(True)
+        self.basic_check = QtWidgets.QCheckBox()
+        self.basic_check.setChecked(self.member.get("basic_consent") is True)  # an answer given in this form only
+        self.basic_check.setVisible(not (consent is not None and consent.basic_given))
+        self.sensitive_status = QtWidgets.QLabel()
+        self.sensitive_status.setWordWrap(True)
+        self.sensitive_check = QtWidgets.QCheckBox()
+        self.sensitive_hint = QtWidgets.QLabel()
+        self.sensitive_hint.setWordWrap(True)
+        self.sensitive_hint.setStyleSheet("color: palette(placeholder-text);")
+        self.ethnic_combo = QtWidgets.QComboBox()
+        self.recorded_sensitive = consent is not None and consent.sensitive_given
+        answer = self.member.get("sensitive_consent")
+        ticked = answer is True or (self.recorded_sensitive and answer is not False)
+        self.sensitive_check.setChecked(ticked)  # never pre-ticked: only a recorded consent or this form's answer
+        self.sensitive_check.toggled.connect(self._sensitive_toggled)
         self.captions = [QtWidgets.QLabel() for _ in range(9)]
         rows: list[tuple[QtWidgets.QWidget, QtWidgets.QLabel | None]] = [
             (self.name_edit, self.name_error),
@@ -140,16 +258,61 @@ class MemberDialog(Retranslatable, QtWidgets.QDialog):
                 box.addWidget(widget)
                 box.addWidget(error)
                 form.addRow(caption, box)
+        self.consent_caption = QtWidgets.QLabel()
+        consent_box = QtWidgets.QVBoxLayout()
+        consent_box.setSpacing(2)
+        for w in (self.basic_status, self.sensitive_status):
+            consent_box.addWidget(w)
+        form.addRow(self.consent_caption, consent_box)
+        form.addRow(self.basic_check)  # the long answers span both columns: the dialog stays narrow
+        form.addRow(self.sensitive_check)
+        form.addRow(self.sensitive_hint)
+        self.ethnic_caption = QtWidgets.QLabel()
+        self.ethnic_caption.setBuddy(self.ethnic_combo)
+        form.addRow(self.ethnic_caption, self.ethnic_combo)
         self.buttons = QtWidgets.QDialogButtonBox(
             QtWidgets.QDialogButtonBox.StandardButton.Ok | QtWidgets.QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
+        self._scroll = scroll = FormScrollArea(self)
+        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+        outer.addWidget(self.buttons)
         self.retranslate()
         self._select(self.relationship_combo, self.member.get("relationship", ""))
         self._select(self.sex_combo, self.member.get("sex", ""))
         self._select(self.language_combo, self.member.get("main_language", ""))
+        kept = self.member.get("kept") or {}
+        self._select(self.ethnic_combo, str(kept.get("ethnic_group") or "") if ticked else "")
+        self.ethnic_combo.setEnabled(ticked)
+
+    def _sensitive_toggled(self, on: bool) -> None:
+        if not on and self.recorded_sensitive:
+            answer = QtWidgets.QMessageBox.question(
+                self,
+                self.tr("Withdraw consent"),
+                self.tr(
+                    "{name} withdraws their consent to giving their ethnic group. The ethnic group will be erased "
+                    "when the household is saved. Continue?"
+                ).format(name=self.name_edit.text().strip() or self.tr("This person")),
+            )
+            if answer != QtWidgets.QMessageBox.StandardButton.Yes:
+                self.sensitive_check.blockSignals(True)
+                self.sensitive_check.setChecked(True)
+                self.sensitive_check.blockSignals(False)
+                return
+        if not on:
+            self._select(self.ethnic_combo, "")
+        self.ethnic_combo.setEnabled(on)
+
+    def sensitive_answer(self) -> bool | None:
+        """The answer to give the service: True (agreed now), False (withdrawn now), None (nothing new)."""
+        on = self.sensitive_check.isChecked()
+        if on == self.recorded_sensitive:
+            return None
+        return on
 
     @staticmethod
     def _select(combo: QtWidgets.QComboBox, value: str) -> None:
@@ -170,7 +333,30 @@ class MemberDialog(Retranslatable, QtWidgets.QDialog):
         ]
         for caption, text in zip(self.captions, texts, strict=True):
             caption.setText(text)
+        self.consent_caption.setText(self.tr("Consent"))
+        self.basic_status.setText(
+            self.tr("Basic information: {status}").format(status=self.labels.consent_text(self.consent, "basic"))
+        )
+        self.basic_check.setText(
+            self.tr("This person agrees to their information being recorded (text {version})").format(
+                version=CONSENT_TEXT_VERSION
+            )
+        )
+        self.sensitive_status.setText(
+            self.tr("Ethnic group (sensitive): {status}").format(
+                status=self.labels.consent_text(self.consent, "sensitive")
+            )
+        )
+        self.sensitive_check.setText(self.tr("This person agrees to give their ethnic group (sensitive data)"))
+        self.sensitive_hint.setText(
+            self.tr(
+                "Tell the person: ethnic group is sensitive personal data; giving it is optional and they may "
+                "withdraw at any time. Ask only if the team needs it."
+            )
+        )
+        self.ethnic_caption.setText(self.tr("E&thnic group"))
         for combo, items in (
+            (self.ethnic_combo, [("", self.tr("Not given")), *((c, f"{c} – {n}") for c, n in ETHNIC_GROUPS)]),
             (self.relationship_combo, [("", self.tr("Not given")), *self.labels.relationships().items()]),
             (self.sex_combo, list(self.labels.sexes().items())),
             (
@@ -184,6 +370,7 @@ class MemberDialog(Retranslatable, QtWidgets.QDialog):
                 combo.addItem(text, value)
             if current is not None:
                 self._select(combo, str(current))
+        self._scroll.updateGeometry()  # the texts set its content's width: the dialog makes room for it
         self.birth_date_edit.setPlaceholderText(self.tr("dd/mm/yyyy"))
 
     def values(self) -> dict[str, Any]:
@@ -198,6 +385,9 @@ class MemberDialog(Retranslatable, QtWidgets.QDialog):
             "phone": self.phone_edit.text().strip(),
             "main_language": self.language_combo.currentData() or "",
             "needs_interpreter": self.interpreter_check.isChecked(),
+            "kept": {**(self.member.get("kept") or {}), "ethnic_group": self.ethnic_combo.currentData() or None},
+            "basic_consent": not self.basic_check.isHidden() and self.basic_check.isChecked(),
+            "sensitive_consent": self.sensitive_answer(),
         }
 
     def accept(self) -> None:
@@ -235,6 +425,8 @@ class HouseholdForm(Retranslatable, QtWidgets.QDialog):
         self.draft_key = f"household:{household_id}" if household_id else "household:new"
         self.labels = _Labels(self)
         self.members: list[dict[str, Any]] = []
+        #: the recorded consent of the household's members (by person id), read with the household
+        self.consents: dict[str, ConsentStatus] = {}
         self._filling = True
         self._dirty = False
         self._saving = False
@@ -283,7 +475,7 @@ class HouseholdForm(Retranslatable, QtWidgets.QDialog):
 
         self.members_caption = QtWidgets.QLabel()
         outer.addWidget(self.members_caption)
-        self.members_table = QtWidgets.QTableWidget(0, 5)
+        self.members_table = QtWidgets.QTableWidget(0, 6)
         self.members_table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
         self.members_table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
         self.members_table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -367,7 +559,14 @@ class HouseholdForm(Retranslatable, QtWidgets.QDialog):
         self.phone_edit.setPlaceholderText(self.tr("e.g. 0905 123 456"))
         self.members_caption.setText(self.tr("Members"))
         self.members_table.setHorizontalHeaderLabels(
-            [self.tr("Full name"), self.tr("Relationship"), self.tr("Sex"), self.tr("Born"), self.tr("Phone")]
+            [
+                self.tr("Full name"),
+                self.tr("Relationship"),
+                self.tr("Sex"),
+                self.tr("Born"),
+                self.tr("Phone"),
+                self.tr("Consent"),
+            ]
         )
         self.add_member_button.setText(self.tr("Add &member"))
         self.edit_member_button.setText(self.tr("&Edit member"))
@@ -400,17 +599,17 @@ class HouseholdForm(Retranslatable, QtWidgets.QDialog):
         services = self.ctx.services
         household_id, key = self.household_id, self.draft_key
 
-        def read() -> tuple[
-            list[VillageView], HouseholdDetail | None, dict[str, tuple[str | None, str | None]], dict[str, Any] | None
-        ]:
+        def read() -> _Loaded:
             villages = services.villages.list_all()
             detail = services.households.get(household_id) if household_id else None
             full: dict[str, tuple[str | None, str | None]] = {}
+            consents: dict[str, ConsentStatus] = {}
             if detail is not None:
                 for m in detail.members:
                     d = services.persons.get(m.id)
                     full[m.id] = (d.citizen_id, d.ethnic_group)
-            return villages, detail, full, services.drafts.load(key)
+                consents = services.consent.statuses([m.id for m in detail.members])
+            return villages, detail, full, consents, services.drafts.load(key)
 
         self.ctx.tasks.run(read, self._loaded, self._load_failed)
 
@@ -418,14 +617,10 @@ class HouseholdForm(Retranslatable, QtWidgets.QDialog):
         self._show_errors(exc)
         self._finish_loading()
 
-    def _loaded(
-        self,
-        result: tuple[
-            list[VillageView], HouseholdDetail | None, dict[str, tuple[str | None, str | None]], dict[str, Any] | None
-        ],
-    ) -> None:
-        villages, detail, full, draft = result
+    def _loaded(self, result: "_Loaded") -> None:
+        villages, detail, full, consents, draft = result
         self._villages = villages
+        self.consents = consents
         self.village_combo.clear()
         for v in villages:
             self.village_combo.addItem(v.name, v.id)
@@ -455,7 +650,7 @@ class HouseholdForm(Retranslatable, QtWidgets.QDialog):
                 self.tr("This form has changes that were not saved last time. Restore them?"),
             )
             if answer == QtWidgets.QMessageBox.StandardButton.Yes:
-                self.set_state(draft)
+                self.set_state(without_answers(draft, self.consents))  # consent is asked again, never restored
                 self._dirty = True
             else:
                 self.ctx.tasks.write(lambda: self.ctx.services.drafts.discard(self.draft_key))
@@ -512,7 +707,7 @@ class HouseholdForm(Retranslatable, QtWidgets.QDialog):
     def save_draft(self) -> None:
         if not self._dirty or self._saving:
             return
-        state, key, drafts = self.state(), self.draft_key, self.ctx.services.drafts
+        state, key, drafts = without_answers(self.state(), self.consents), self.draft_key, self.ctx.services.drafts
         self.ctx.tasks.write(lambda: drafts.save(key, state))
 
     # -- members -----------------------------------------------------------------------------------------
@@ -528,14 +723,30 @@ class HouseholdForm(Retranslatable, QtWidgets.QDialog):
                 sexes.get(m.get("sex") or "", "") if m.get("sex") else "",
                 born,
                 m.get("phone", ""),
+                self.labels.consent_short(self.consents.get(str(m.get("id") or "")), m),
             ]
+            consent = self.consents.get(str(m.get("id") or ""))
             for c, text in enumerate(cells):
                 item = QtWidgets.QTableWidgetItem(str(text))
                 item.setToolTip(str(text))  # the full text of a long (elided) name
+                if c == len(cells) - 1:
+                    item.setToolTip(
+                        "\n".join(
+                            (
+                                self.tr("Basic information: {status}").format(
+                                    status=self.labels.consent_text(consent, "basic")
+                                ),
+                                self.tr("Ethnic group (sensitive): {status}").format(
+                                    status=self.labels.consent_text(consent, "sensitive")
+                                ),
+                            )
+                        )
+                    )
                 self.members_table.setItem(i, c, item)
 
     def _member_dialog(self, member: dict[str, Any] | None) -> MemberDialog:
-        return MemberDialog(self.vietnamese(), member, self)
+        consent = self.consents.get(str(member.get("id") or "")) if member else None
+        return MemberDialog(self.vietnamese(), member, self, consent)
 
     def add_member(self) -> None:
         dialog = self._member_dialog(None)

@@ -1,16 +1,22 @@
 """Households: the commune's households in Vietnamese order, searched as you type, filtered by village and by
 "not visited yet"; a lazy model keeps it smooth at 100,000 households."""
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from dlso_desktop.services.views import HouseholdView, VillageView
+from dlso_desktop.models import Role
+from dlso_desktop.services.erasure import ErasurePreview, ErasureResult
+from dlso_desktop.services.views import HouseholdDetail, HouseholdView, PersonView, VillageView
 from dlso_desktop.text import format_date_vn
+from dlso_desktop.validation import ValidationError
+from sync import erasure as erasure_rules
 from ui.app_context import AppContext
 from ui.household_form import HouseholdForm
 from ui.lazy_model import LazyIdTableModel
 from ui.page import Page
 from ui.qt import QtCore, QtGui, QtWidgets
+from ui.settings import LANGUAGE
 from ui.tasks import Tasks
 
 NO_DATE = "—"
@@ -132,6 +138,15 @@ class HouseholdsPage(Page):
         self.new_button.clicked.connect(self.new_item)
         self.visit_button.clicked.connect(self.record_visit)
         self.table.doubleClicked.connect(lambda index: self.open_household(self.model.id_at(index.row())))
+        #: the commune operator's "withdraw consent and erase data" (the row's context menu)
+        self.may_erase = ctx.services.ctx.may(Role.COMMUNE_OPERATOR)
+        self.erase_action = QtGui.QAction(self)
+        self.erase_action.triggered.connect(self.erase_person)
+        self.erase_action.setVisible(self.may_erase)
+        if self.may_erase:
+            self.table.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
+            self.table.customContextMenuRequested.connect(self._context_menu)
+        self.erasure: ErasureDialog | None = None
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         for key in (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter):
             shortcut = QtGui.QShortcut(QtGui.QKeySequence(key), self.table)
@@ -165,6 +180,7 @@ class HouseholdsPage(Page):
         self.new_button.setText(self.tr("New household"))
         self.new_button.setToolTip(self.tr("Ctrl+N"))
         self.visit_button.setText(self.tr("Record visit"))
+        self.erase_action.setText(self.tr("Withdraw consent and erase a person's data…"))
         if not self._visit_available:
             self.visit_button.setToolTip(self.tr("Visits are not available in this version yet."))
         self._fill_villages()
@@ -287,6 +303,24 @@ class HouseholdsPage(Page):
         fn = getattr(visit_flow, "open_visit", None)
         return fn if callable(fn) else None
 
+    def _context_menu(self, pos: QtCore.QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if index.isValid():
+            self.table.selectRow(index.row())
+        self.erase_action.setEnabled(self.selected_id() is not None)
+        menu = QtWidgets.QMenu(self)
+        menu.addAction(self.erase_action)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def erase_person(self) -> None:
+        """The operator's consent withdrawal and erasure, for a member of the selected household."""
+        household_id = self.selected_id()
+        if household_id is None or not self.may_erase:
+            return
+        self.erasure = ErasureDialog(self.ctx, household_id, self)
+        self.erasure.erased.connect(lambda _pid: self._saved(household_id))
+        self.erasure.open()
+
     def record_visit(self) -> None:
         household_id = self.selected_id()
         if household_id is None:
@@ -297,3 +331,215 @@ class HouseholdsPage(Page):
             self._update_buttons()
             return
         open_visit(self.ctx, household_id, self)
+
+
+#: the word typed to confirm an erasure (both spellings of the tone mark are accepted)
+CONFIRM_WORDS = frozenset({"XOÁ", "XÓA"})
+
+
+def confirmed(text: str) -> bool:
+    """Whether the typed text is the confirmation word (any case, composed or not)."""
+    return unicodedata.normalize("NFC", text.strip()).upper() in CONFIRM_WORDS
+
+
+class ErasureDialog(QtWidgets.QDialog):
+    """Withdraw a person's consent and erase their data: choose the member, read what goes and what remains,
+    give the reason, type XOÁ. The erasure runs on the write thread; the result is shown here."""
+
+    #: emitted (GUI thread) with the person's id once their data was erased
+    erased = QtCore.Signal(str)
+
+    def __init__(self, ctx: AppContext, household_id: str, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.household_id = household_id
+        self.setModal(True)
+        self.setMinimumWidth(560)
+        layout = QtWidgets.QVBoxLayout(self)
+        self.intro = QtWidgets.QLabel()
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
+        form = QtWidgets.QFormLayout()
+        self.person_combo = QtWidgets.QComboBox()
+        self.person_label = QtWidgets.QLabel()
+        self.person_label.setBuddy(self.person_combo)
+        form.addRow(self.person_label, self.person_combo)
+        layout.addLayout(form)
+        self.preview_label = QtWidgets.QLabel()
+        self.preview_label.setWordWrap(True)
+        self.preview_label.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        layout.addWidget(self.preview_label)
+        form2 = QtWidgets.QFormLayout()
+        self.reason_combo = QtWidgets.QComboBox()
+        self.reason_label = QtWidgets.QLabel()
+        self.reason_label.setBuddy(self.reason_combo)
+        form2.addRow(self.reason_label, self.reason_combo)
+        self.confirm_edit = QtWidgets.QLineEdit()
+        self.confirm_label = QtWidgets.QLabel()
+        self.confirm_label.setBuddy(self.confirm_edit)
+        form2.addRow(self.confirm_label, self.confirm_edit)
+        layout.addLayout(form2)
+        self.message = QtWidgets.QLabel()
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.buttons = QtWidgets.QDialogButtonBox()
+        self.erase_button = self.buttons.addButton("", QtWidgets.QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.close_button = self.buttons.addButton(QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        layout.addWidget(self.buttons)
+
+        self.preview: ErasurePreview | None = None
+        self.outcome: ErasureResult | None = None
+        self.busy = False
+        self._seq = 0
+        self.person_combo.currentIndexChanged.connect(lambda _i: self._load_preview())
+        self.reason_combo.currentIndexChanged.connect(lambda _i: self._update())
+        self.confirm_edit.textChanged.connect(lambda _t: self._update())
+        self.erase_button.clicked.connect(self.erase)
+        self.close_button.clicked.connect(self.reject)
+        self.retranslate()
+        self._update()
+        households = ctx.services.households
+        ctx.tasks.run(lambda: households.get(household_id), self._set_household, self._failed)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Withdraw consent and erase data"))
+        self.intro.setText(
+            self.tr(
+                "The person withdraws their consent: their name, birth date, citizen ID, phone, ethnic group,"
+                " language and notes are erased here and, at the next sync, on the server and on every laptop."
+                " Visits, training, submissions and certificates stay as anonymous counts. This cannot be undone."
+            )
+        )
+        self.person_label.setText(self.tr("&Person:"))
+        self.reason_label.setText(self.tr("&Reason:"))
+        self.confirm_label.setText(self.tr("Type XOÁ to &confirm:"))
+        self.confirm_edit.setPlaceholderText("XOÁ")
+        current = self.reason_combo.currentData()
+        self.reason_combo.blockSignals(True)
+        self.reason_combo.clear()
+        self.reason_combo.addItem(self.tr("Choose a reason…"), "")
+        labels = {
+            "person_asked": self.tr("The person asked"),
+            "entered_by_mistake": self.tr("Data entered by mistake"),
+            "other": self.tr("Other"),
+        }
+        for code in erasure_rules.REASONS:
+            self.reason_combo.addItem(labels[code], code)
+        self.reason_combo.setCurrentIndex(max(self.reason_combo.findData(current), 0) if current else 0)
+        self.reason_combo.blockSignals(False)
+        self.erase_button.setText(self.tr("Erase"))
+        self._show_preview()
+
+    def reason(self) -> str:
+        return str(self.reason_combo.currentData() or "")
+
+    def person_id(self) -> str | None:
+        value = self.person_combo.currentData()
+        return str(value) if value else None
+
+    def _set_household(self, detail: HouseholdDetail) -> None:
+        members: list[PersonView] = [m for m in detail.members if m.full_name != erasure_rules.PLACEHOLDER]
+        self.person_combo.blockSignals(True)
+        self.person_combo.clear()
+        for m in members:
+            self.person_combo.addItem(m.full_name, m.id)
+        self.person_combo.blockSignals(False)
+        if not members:
+            self.message.setText(self.tr("Nobody in this household has data left to erase."))
+        self._load_preview()
+
+    def _load_preview(self) -> None:
+        self.preview = None
+        self._seq += 1
+        seq = self._seq
+        self._show_preview()
+        person_id = self.person_id()
+        if person_id is None:
+            self._update()
+            return
+        erasure = self.ctx.services.erasure
+        self.ctx.tasks.run(lambda: erasure.preview(person_id), lambda p: self._set_preview(seq, p), self._failed)
+
+    def _set_preview(self, seq: int, preview: ErasurePreview) -> None:
+        if seq != self._seq:
+            return
+        self.preview = preview
+        self._show_preview()
+        self._update()
+        self.adjustSize()  # the lists are longer than the placeholder the dialog was sized for
+
+    def _show_preview(self) -> None:
+        p = self.preview
+        if p is None:
+            self.preview_label.setText(self.tr("Reading what would be erased…") if self.person_id() else "")
+            return
+        goes = [self.tr("the person's name, birth date, citizen ID, phone, ethnic group, language and notes")]
+        if p.household_alone:
+            goes.append(self.tr("the household's head name, address, phone and notes (the person lives alone)"))
+        elif p.is_head:
+            goes.append(self.tr("the household's head name, phone and notes (the person is its head)"))
+        if p.visit_notes:
+            goes.append(self.tr("the notes of %n visit(s) about this person", "", p.visit_notes))
+        if p.submissions:
+            goes.append(self.tr("the dossier codes and notes of %n submission(s)", "", p.submissions))
+        if p.certificates:
+            goes.append(self.tr("the stored copy of %n certificate(s), which are revoked", "", p.certificates))
+        if p.drafts:
+            goes.append(self.tr("%n unsaved form draft(s)", "", p.drafts))
+        remains = [
+            self.tr("%n visit(s)", "", p.visits),
+            self.tr("%n training attendance(s)", "", p.attendances),
+            self.tr("%n submission(s)", "", p.submissions),
+            self.tr("%n certificate(s)", "", p.certificates),
+        ]
+
+        def items(texts: list[str]) -> str:
+            return "".join(f"<li>{t.replace('&', '&amp;').replace('<', '&lt;')}</li>" for t in texts)
+
+        self.preview_label.setText(
+            "<b>{}</b><ul>{}</ul><b>{}</b><ul>{}</ul>".format(
+                self.tr("Erased:"), items(goes), self.tr("Kept as anonymous counts:"), items(remains)
+            )
+        )
+
+    def _update(self) -> None:
+        done = self.outcome is not None
+        ready = self.preview is not None and bool(self.reason()) and confirmed(self.confirm_edit.text())
+        self.erase_button.setEnabled(ready and not self.busy and not done)
+        self.erase_button.setVisible(not done)
+        for widget in (self.person_combo, self.reason_combo, self.confirm_edit):
+            widget.setEnabled(not self.busy and not done)
+
+    def erase(self) -> None:
+        person_id, reason = self.person_id(), self.reason()
+        if person_id is None or not reason or not confirmed(self.confirm_edit.text()) or self.busy:
+            return
+        self.busy = True
+        self.message.setText(self.tr("Erasing…"))
+        self._update()
+        erasure = self.ctx.services.erasure
+        self.ctx.tasks.write(lambda: erasure.erase(person_id, reason), self._erased, self._failed)
+
+    def _erased(self, result: ErasureResult) -> None:
+        self.busy = False
+        self.outcome = result
+        self.message.setText(
+            self.tr(
+                "Consent withdrawn and the person's data erased on this laptop. The next sync erases it on the"
+                " server and on the other laptops. Backups made before today still hold it until they are"
+                " replaced."
+            )
+        )
+        self.close_button.setText(self.tr("Close"))
+        self._update()
+        self.ctx.data_changed()
+        self.erased.emit(result.person_id)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        if isinstance(exc, ValidationError):
+            text = exc.message_vi if self.ctx.settings.get(LANGUAGE) == "vi" else exc.message_en
+        else:
+            text = f"{type(exc).__name__}: {exc}"
+        self.message.setText(self.tr("Nothing was erased: {error}").format(error=text))
+        self._update()

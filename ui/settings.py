@@ -24,6 +24,9 @@ LANGUAGE = Option("ui/language", "vi")
 FONT_SCALE = Option("ui/font_scale_percent", 100)  # 100 or 125 (readable at 1366x768 either way)
 LAST_USER = Option("session/last_user_id", "")
 SYNC_SERVER = Option("sync/server_url", "")
+#: lock the window after this many minutes without keyboard or mouse input (issue 6)
+AUTO_LOCK_MINUTES = Option("security/auto_lock_minutes", 5)
+AUTO_LOCK_CHOICES: tuple[int, ...] = (1, 2, 5, 10, 15, 30)
 
 
 class Settings:

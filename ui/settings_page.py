@@ -10,7 +10,7 @@ from ui.data_folder import FolderRefused, Problem, move_data
 from ui.i18n import LANGUAGES, install_language
 from ui.page import Page
 from ui.qt import QApplication, QtCore, QtGui, QtWidgets
-from ui.settings import FONT_SCALE, LANGUAGE
+from ui.settings import AUTO_LOCK_CHOICES, AUTO_LOCK_MINUTES, FONT_SCALE, LANGUAGE
 
 FONT_SCALES: tuple[int, ...] = (100, 125)
 
@@ -50,8 +50,14 @@ class SettingsPage(Page):
         for scale in FONT_SCALES:
             self.font_scale.addItem(f"{scale}%", scale)
         self.font_label.setBuddy(self.font_scale)
+        self.auto_lock_label = QtWidgets.QLabel()
+        self.auto_lock = QtWidgets.QComboBox()
+        for minutes in AUTO_LOCK_CHOICES:
+            self.auto_lock.addItem("", minutes)
+        self.auto_lock_label.setBuddy(self.auto_lock)
         display.addRow(self.language_label, self.language)
         display.addRow(self.font_label, self.font_scale)
+        display.addRow(self.auto_lock_label, self.auto_lock)
         outer.addWidget(self.display_box)
 
         self.data_box = QtWidgets.QGroupBox()
@@ -100,6 +106,8 @@ class SettingsPage(Page):
         self._select(self.font_scale, ctx.settings.get(FONT_SCALE))
         self.language.currentIndexChanged.connect(self._language_chosen)
         self.font_scale.currentIndexChanged.connect(self._font_scale_chosen)
+        self._select(self.auto_lock, ctx.settings.get(AUTO_LOCK_MINUTES))
+        self.auto_lock.currentIndexChanged.connect(self._auto_lock_chosen)
         self.retranslate()
 
     def title(self) -> str:
@@ -109,6 +117,12 @@ class SettingsPage(Page):
         self.display_box.setTitle(self.tr("Display"))
         self.language_label.setText(self.tr("&Language"))
         self.font_label.setText(self.tr("&Text size"))
+        self.auto_lock_label.setText(self.tr("Loc&k after inactivity"))
+        for i in range(self.auto_lock.count()):
+            self.auto_lock.setItemText(i, self.tr("%n minute(s)", "", int(self.auto_lock.itemData(i))))
+        self.auto_lock.setToolTip(
+            self.tr("Without keyboard or mouse input for this long, the window locks and asks for the PIN again.")
+        )
         self.data_box.setTitle(self.tr("Data"))
         self.data_dir.setToolTip(self.tr("All data of this laptop is kept in this folder."))
         self.open_folder_button.setText(self.tr("Open folder"))
@@ -151,6 +165,16 @@ class SettingsPage(Page):
 
     def _font_scale_chosen(self, _index: int) -> None:
         self.set_font_scale(int(self.font_scale.currentData()))
+
+    def set_auto_lock(self, minutes: int) -> None:
+        self._select(self.auto_lock, minutes)
+        self.ctx.settings.set(AUTO_LOCK_MINUTES, minutes)
+        window = self.window()
+        if hasattr(window, "set_auto_lock_minutes"):
+            window.set_auto_lock_minutes(minutes)
+
+    def _auto_lock_chosen(self, _index: int) -> None:
+        self.set_auto_lock(int(self.auto_lock.currentData()))
 
     def open_data_folder(self) -> None:
         QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(self.ctx.data_dir)))
@@ -249,7 +273,13 @@ class SettingsPage(Page):
         self.backup_button.setEnabled(False)
         self._backup_result = None
         self.backup_status.setText(self.tr("Backing up…"))
-        self.ctx.tasks.write(lambda: db.backup(dest), self._backup_done, self._backup_failed)
+
+        def back_up() -> Path:  # an encrypted backup carries a keystore that only the recovery key opens
+            done = db.backup(dest)
+            db.backup_keystore(dest)
+            return done
+
+        self.ctx.tasks.write(back_up, self._backup_done, self._backup_failed)
 
     def _backup_done(self, dest: Path) -> None:
         self._backup_result = (True, str(dest))

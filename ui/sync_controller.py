@@ -21,7 +21,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ui.qt import QObject, QtCore, Signal
@@ -150,6 +150,20 @@ class SyncController(QObject):
     @property
     def enrolled(self) -> bool:
         return self.reachability is not Reachability.NOT_ENROLLED
+
+    @property
+    def must_enroll_again(self) -> bool:
+        """The last round was refused with ``unauthorized``: the server no longer knows this laptop (its device
+        was lost in a server restore, or its token replaced). It must enroll again with a new code; its data and
+        unsent work stay and are sent after that."""
+        from sync.engine import UNAUTHORIZED
+        from sync.transport import Refused
+
+        if not self.enrolled:
+            return False
+        if self.last_failure is not None or self.last_result is not None:
+            return isinstance(self.last_failure, Refused) and self.last_failure.code == UNAUTHORIZED
+        return self.status is not None and self.status.must_enroll_again  # refused in an earlier session
 
     @property
     def debounce_active(self) -> bool:
@@ -284,16 +298,20 @@ class SyncController(QObject):
 
         db = self.ctx.db
         factory = self.transport_factory
+        user_id = self.ctx.user.id if self.ctx.user is not None else ""  # only an operator enrolls (engine checks)
 
         def work() -> EnrollResponse:
             transport = factory(server_url, None)
             try:
-                return engine.enroll(db, server_url, code, transport=transport)
+                return engine.enroll(db, server_url, code, transport=transport, user_id=user_id)
             finally:
                 _close(transport)
 
         def done(answer: EnrollResponse) -> None:
             self.reachability = Reachability.REACHABLE
+            self.last_failure = None  # an "unauthorized" refusal is answered by this new token
+            if self.status is not None:  # until the status is read again: enroll() cleared the refusal
+                self.status = replace(self.status, last_error=None, last_error_code=None)
             self._pending_seen = None
             on_done(answer)
             self.refresh()

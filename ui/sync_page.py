@@ -434,7 +434,10 @@ class SyncPage(Page):
             "bad_id": self.tr("The record's id is not valid."),
             "bad_field": self.tr("A value of the change is not valid for the server."),
             "exists": self.tr("Another record with the same id already exists on the server."),
-            "not_operator": self.tr("Only a commune operator can resolve conflicts."),
+            "not_operator": self.tr("Only a commune operator can do this (resolve a conflict, erase a person's data)."),
+            "erased": self.tr(
+                "This person's data was erased by the commune operator on request: this change was dropped."
+            ),
             "already_resolved": self.tr("Someone else already resolved this conflict."),
         }
         text = texts.get(code)
@@ -455,19 +458,11 @@ class SyncPage(Page):
         return self.stack.currentWidget() is self.status_view and bool(self.new_value_edit.text().strip())
 
     def retranslate(self) -> None:
-        self.enroll_box.setTitle(self.tr("Enroll this laptop with the provincial server"))
-        self.enroll_intro.setText(
-            self.tr(
-                "Until it is enrolled, this laptop works on its own and keeps every change. Ask the commune"
-                " operator for the server address and a one-time enrollment code, type them here, then press"
-                " Enroll."
-            )
-        )
+        self._enroll_texts()
         self.server_label.setText(self.tr("Server &address"))
         self.server_edit.setPlaceholderText(self.tr("for example https://dlso.daklak.gov.vn"))
         self.code_label.setText(self.tr("One-time &code"))
         self.code_edit.setPlaceholderText(self.tr("the code from the commune operator"))
-        self.enroll_button.setText(self.tr("&Enroll"))
         self.qr_button.setText(self.tr("Read the code from a &QR image…"))
         self.enroll_busy.setText(self.tr("Contacting the server…"))
         self.summary_box.setTitle(self.tr("Provincial server"))
@@ -502,8 +497,43 @@ class SyncPage(Page):
     def enrolled(self) -> bool:
         return self.controller.enrolled
 
+    @property
+    def enrolling_again(self) -> bool:
+        """The server refused this laptop as unknown (``unauthorized``): the enrollment form comes back, to
+        enroll it again with a new code (its data and unsent work stay)."""
+        return self.controller.must_enroll_again
+
+    def _enroll_texts(self) -> None:
+        if self.enrolling_again:
+            self.enroll_box.setTitle(self.tr("Enroll this laptop again"))
+            self.enroll_intro.setText(
+                self.tr(
+                    "The server no longer recognises this laptop (the server was restored from a backup, or this"
+                    " laptop was enrolled again elsewhere). Nothing is lost: every change stays on this laptop and"
+                    " is sent again once it is enrolled. Ask the commune operator for a new one-time enrollment"
+                    " code, type it here, then press Enroll again."
+                )
+            )
+            self.enroll_button.setText(self.tr("&Enroll again"))
+            return
+        self.enroll_box.setTitle(self.tr("Enroll this laptop with the provincial server"))
+        self.enroll_intro.setText(
+            self.tr(
+                "Until it is enrolled, this laptop works on its own and keeps every change. Ask the commune"
+                " operator for the server address and a one-time enrollment code, type them here, then press"
+                " Enroll."
+            )
+        )
+        self.enroll_button.setText(self.tr("&Enroll"))
+
     def _show_view(self) -> None:
-        want = self.status_view if self.enrolled else self.enroll_view
+        again = self.enrolling_again
+        want = self.enroll_view if again or not self.enrolled else self.status_view
+        self._enroll_texts()
+        if again and not self.server_edit.text().strip():
+            status = self._status()
+            if status is not None and status.server:
+                self.server_edit.setText(status.server)  # the same server, a new code
         if self.stack.currentWidget() is not want:
             self.stack.setCurrentWidget(want)
 
@@ -694,6 +724,11 @@ class SyncPage(Page):
             text += " " + self.tr("The server asked for a full download; it is done.")
         if r.snapshot:
             text += " " + self.tr("The commune's data came as one file (first sync).")
+        if r.waiting is not None:
+            text += " " + self.tr(
+                "Some changes wait: they edit records the server lost in its restore that another laptop has not"
+                " sent again yet. They are sent again at the next sync."
+            )
         return text
 
     def _show_progress(self) -> None:

@@ -7,10 +7,10 @@ slow read never delays a save. Widgets never start threads themselves.
 """
 
 import logging
-import traceback
 from collections.abc import Callable
 from typing import Any
 
+from dlso_desktop.logsafe import describe
 from ui.qt import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ class _Job(QRunnable):
         try:
             result = self.fn()
         except BaseException as exc:  # reported on the GUI thread, never swallowed
-            log.error("background task failed:\n%s", traceback.format_exc())
+            log.error("background task failed:\n%s", describe(exc))  # no message: it may name people
             self.relay.failed.emit(self.on_error, exc)
             return
         self.relay.done.emit(self.on_done, result)

@@ -1,6 +1,15 @@
 """Small widgets shared by several screens."""
 
-from ui.qt import QtCore, QtWidgets
+from pathlib import Path
+
+from ui.qt import QtCore, QtGui, QtWidgets
+
+#: the application icon (drawn by scripts/make_icon.py; .ico for the Windows executable, see pyinstaller.spec)
+ICON = Path(__file__).resolve().parent.parent / "resources" / "icons" / "dlso.png"
+
+
+def app_icon() -> QtGui.QIcon:
+    return QtGui.QIcon(str(ICON))
 
 
 class FormScrollArea(QtWidgets.QScrollArea):
@@ -21,5 +30,6 @@ class FormScrollArea(QtWidgets.QScrollArea):
         if content is None:
             return hint
         frame = 2 * self.frameWidth()
-        width = content.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + frame
+        needed = max(content.minimumSizeHint().width(), content.minimumWidth())  # an explicit minimum counts too
+        width = needed + self.verticalScrollBar().sizeHint().width() + frame
         return QtCore.QSize(max(hint.width(), width), hint.height())

@@ -18,10 +18,14 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from dlso_desktop.ids import new_id, vietnam_today
 from dlso_desktop.models import Role
+from dlso_desktop.services.audit import AuditService
 from dlso_desktop.services.base import Context, PermissionDenied, invalid_choice, not_found
 from dlso_desktop.services.certificates import CertificateService
+from dlso_desktop.services.consent import ConsentService
 from dlso_desktop.services.drafts import DraftService
+from dlso_desktop.services.erasure import ErasureService
 from dlso_desktop.services.people import HouseholdService, PersonService, VillageService
 from dlso_desktop.services.submissions import SubmissionService
 from dlso_desktop.services.training import TrainingService
@@ -115,13 +119,18 @@ def check_pin(pin: str, stored: str) -> bool:
     return hmac.compare_digest(hash_pin(pin, bytes.fromhex(salt)).split("$")[2], digest)
 
 
+#: a new PIN (creation, change, reset) unlocks the encrypted database: at least 6 digits (docs/ENCRYPTION.md);
+#: PINs of 4-5 digits set before issue 6 still sign in until they are changed
+PIN_MIN_DIGITS, PIN_MAX_DIGITS = 6, 12
+
+
 def _check_pin_format(pin: str) -> None:
-    if not (pin.isdigit() and 4 <= len(pin) <= 12):
+    if not (pin.isascii() and pin.isdigit() and PIN_MIN_DIGITS <= len(pin) <= PIN_MAX_DIGITS):
         raise ValidationError(
             field="pin",
             code="pin.invalid",
-            message_vi="Mã PIN gồm 4 đến 12 chữ số.",
-            message_en="The PIN must be 4 to 12 digits.",
+            message_vi=f"Mã PIN gồm {PIN_MIN_DIGITS} đến {PIN_MAX_DIGITS} chữ số.",
+            message_en=f"The PIN must be {PIN_MIN_DIGITS} to {PIN_MAX_DIGITS} digits.",
         )
 
 
@@ -144,6 +153,12 @@ def _keep_an_operator(conn: Connection, row: dict[str, Any]) -> None:
 
 
 class UserService:
+    """The laptop's local users. On an encrypted database (``db.keystore`` set) every change is made in the
+    keystore first, then in ``app_user`` (one unit of work): a new user or a new PIN wraps the key under that
+    PIN, a deactivated or removed user's entry is deleted. A failure in between is repaired at the next
+    sign-in (:meth:`sync_keystore`). ``pin_hash`` is kept in step too (the PIN check of a plaintext database,
+    and of "change my PIN")."""
+
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
@@ -155,9 +170,19 @@ class UserService:
         if role not in {r.value for r in Role}:
             raise invalid_choice("role", "vai trò", "role", role)
         _check_pin_format(pin)
-        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
-            row = uow.insert("app_user", {"display_name": name, "role": role, "pin_hash": hash_pin(pin)}, summary=name)
-            uow.commit()
+        user_id = new_id()
+        self.ctx.db.keystore_add(user_id, name, pin)  # keystore first
+        try:
+            with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+                row = uow.insert(
+                    "app_user",
+                    {"id": user_id, "display_name": name, "role": role, "pin_hash": hash_pin(pin)},
+                    summary=name,
+                )
+                uow.commit()
+        except BaseException:
+            self.ctx.db.keystore_remove(user_id)
+            raise
         return UserView(row["id"], row["display_name"], row["role"], True)
 
     def update(
@@ -188,12 +213,29 @@ class UserService:
         if pin is not None:
             _check_pin_format(pin)
             values["pin_hash"] = hash_pin(pin)
-        with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
-            row = uow.get("app_user", user_id)
+
+        def checked(conn: Connection) -> dict[str, Any]:
+            row = conn.exec_driver_sql("SELECT * FROM app_user WHERE id = ?", (user_id,)).mappings().first()
             if row is None or row["deleted"]:
                 raise not_found("user_id", "người dùng", "User")
             if values.get("role", row["role"]) != Role.COMMUNE_OPERATOR.value or not values.get("active", True):
-                _keep_an_operator(uow.conn, row)
+                _keep_an_operator(conn, dict(row))
+            return dict(row)
+
+        with self.ctx.db.reader() as conn:  # refuse before the keystore changes
+            before = checked(conn)
+        name = str(values.get("display_name", before["display_name"]))
+        db = self.ctx.db
+        if values.get("active") is False:
+            db.keystore_remove(user_id)
+        elif pin is not None and values.get("active", before["active"]):
+            db.keystore_add(user_id, name, pin)
+        elif display_name is not None or active:
+            db.keystore_reconcile(self._active_pairs(overrides={user_id: name} if before["active"] or active else {}))
+        with db.unit_of_work(self.ctx.user_id) as uow:
+            row = uow.get("app_user", user_id)
+            assert row is not None
+            checked(uow.conn)
             uow.update("app_user", row, values, summary=", ".join(sorted(values)))
             row = uow.get("app_user", user_id)
             uow.commit()
@@ -202,6 +244,12 @@ class UserService:
 
     def delete(self, user_id: str) -> None:
         self.ctx.require(Role.COMMUNE_OPERATOR, what_vi="xoá người dùng", what_en="remove users")
+        with self.ctx.db.reader() as conn:  # refuse before the keystore changes
+            found = conn.exec_driver_sql("SELECT * FROM app_user WHERE id = ?", (user_id,)).mappings().first()
+            if found is None or found["deleted"]:
+                raise not_found("user_id", "người dùng", "User")
+            _keep_an_operator(conn, dict(found))
+        self.ctx.db.keystore_remove(user_id)
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             row = uow.get("app_user", user_id)
             if row is None or row["deleted"]:
@@ -219,6 +267,7 @@ class UserService:
         return [UserView(r[0], r[1], r[2], bool(r[3])) for r in rows]
 
     def authenticate(self, user_id: str, pin: str) -> UserView:
+        """The PIN check of a plaintext database (and of "change my PIN"): an active user's ``pin_hash``."""
         self.ctx.require_reader()
         with self.ctx.db.reader() as conn:
             row = conn.exec_driver_sql(
@@ -229,6 +278,44 @@ class UserService:
                 field="pin", code="pin.wrong", message_vi="Mã PIN không đúng.", message_en="Wrong PIN."
             )
         return UserView(row[0], row[1], row[2], True)
+
+    def signed_in(self, user_id: str) -> UserView:
+        """The user who just unlocked the database, if still active (an inactive user's keystore entry is
+        removed, but a stale copy must not let them in)."""
+        self.ctx.require_reader()
+        with self.ctx.db.reader() as conn:
+            row = conn.exec_driver_sql(
+                "SELECT id, display_name, role, active FROM app_user WHERE id = ? AND deleted = 0", (user_id,)
+            ).first()
+        if row is None or not row[3]:
+            raise ValidationError(
+                field="user_id",
+                code="user_id.inactive",
+                message_vi="Người dùng này đã bị khóa hoặc xoá trên máy này. Hãy liên hệ cán bộ xã.",
+                message_en="This user was deactivated or removed on this laptop. Ask the commune operator.",
+            )
+        return UserView(row[0], row[1], row[2], True)
+
+    def keystore_entries(self) -> set[str] | None:
+        """Ids of the users whose PIN unlocks this laptop's encrypted data; None for a plaintext database."""
+        self.ctx.require_reader()
+        return self.ctx.db.keystore_user_ids()
+
+    def sync_keystore(self) -> None:
+        """Repair the keystore after a change interrupted between it and ``app_user`` (run at sign-in):
+        entries of users no longer active are removed, names follow ``app_user``, and active users without an
+        entry are listed as waiting for the operator to set their PIN. Changes no record."""
+        self.ctx.require_reader()
+        self.ctx.db.keystore_reconcile(self._active_pairs())
+
+    def _active_pairs(self, overrides: dict[str, str] | None = None) -> list[tuple[str, str]]:
+        with self.ctx.db.reader() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT id, display_name FROM app_user WHERE deleted = 0 AND active = 1 ORDER BY display_name"
+            ).all()
+        pairs = {str(r[0]): str(r[1]) for r in rows}
+        pairs.update(overrides or {})
+        return list(pairs.items())
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,7 +418,7 @@ class Services:
         self,
         db: Database,
         user_id: str | None = None,
-        today: Callable[[], date] = date.today,
+        today: Callable[[], date] = vietnam_today,  # dates are Vietnamese dates, whatever the time zone
         *,
         system: bool = False,
     ) -> None:
@@ -340,6 +427,7 @@ class Services:
         self.households = HouseholdService(self.ctx)
         self.persons = PersonService(self.ctx)
         self.visits = VisitService(self.ctx)
+        self.consent = ConsentService(self.ctx)
         self.training = TrainingService(self.ctx)
         self.submissions = SubmissionService(self.ctx)
         self.users = UserService(self.ctx)
@@ -347,6 +435,8 @@ class Services:
         self.admin = AdminService(self.ctx)
         self.drafts = DraftService(self.ctx)
         self.certificates = CertificateService(self.ctx)
+        self.audit = AuditService(self.ctx)
+        self.erasure = ErasureService(self.ctx)
 
 
 __all__ = ["PermissionDenied", "Services", "clean_text", "not_found"]

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from dlso_desktop.ids import vietnam_today
 from dlso_desktop.models import Role
 from dlso_desktop.storage.store import Database
 from dlso_desktop.validation import ValidationError, ValidationErrors
@@ -82,7 +83,7 @@ class Context:
 
     db: Database
     user_id: str | None = None
-    today: Callable[[], date] = date.today
+    today: Callable[[], date] = vietnam_today  # the date in Vietnam, not the laptop's time zone's
     system: bool = False
     #: the acting user's role; None for the system or for a user id that is not a live user
     role: Role | None = field(default=None, init=False)

@@ -7,8 +7,17 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+import sync.erasure as E
+from dlso_desktop.catalogue import ethnic_group_name
 from dlso_desktop.models import DIGITAL_STATUS_FIELDS, Internet, NameOrder, Role, Sex, VillageKind, VNeIDLevel
 from dlso_desktop.services.base import Context, Errors, invalid_choice, not_found
+from dlso_desktop.services.consent import (
+    ConsentAnswers,
+    check_sensitive,
+    current_consents,
+    record_answers,
+    sensitive_granted,
+)
 from dlso_desktop.services.views import HouseholdDetail, HouseholdView, PersonDetail, PersonView, VillageView
 from dlso_desktop.storage.uow import UnitOfWork
 from dlso_desktop.text import clean_text, guess_name_order
@@ -52,6 +61,17 @@ class PersonInput:
     has_digital_signature: bool | None = None
     has_daklak_app: bool | None = None
     notes: str = ""
+    #: the person agreed now to their basic data being recorded (a consent row is written with the person);
+    #: False: not asked here (e.g. the household agreed at a visit)
+    basic_consent: bool = False
+    #: the person's explicit answer about giving their ethnic group (sensitive data): True records the consent
+    #: with the person (needed for a non-empty ``ethnic_group`` unless already granted), False refuses or
+    #: withdraws it (withdrawal recorded, the ethnic group must be empty), None: not asked here. Never True by
+    #: default: it is the person's answer.
+    sensitive_consent: bool | None = None
+
+    def consent_answers(self) -> ConsentAnswers:
+        return ConsentAnswers(self.basic_consent is True, self.sensitive_consent)
 
 
 @dataclass(slots=True)
@@ -118,6 +138,11 @@ def person_values(inp: PersonInput, today: date, errors: Errors, *, prefix: str 
         errors.add(invalid_choice(prefix + "relationship", "quan hệ với chủ hộ", "relationship", inp.relationship))
     if inp.vneid_level is not None and inp.vneid_level not in _VNEID:
         errors.add(invalid_choice(prefix + "vneid_level", "mức VNeID", "VNeID level", inp.vneid_level))
+    ethnic = _opt_text(inp.ethnic_group)
+    if ethnic is not None and ethnic_group_name(ethnic) is None:
+        errors.add(invalid_choice(prefix + "ethnic_group", "mã dân tộc", "ethnic group code", ethnic))
+    if inp.sensitive_consent is not None and not isinstance(inp.sensitive_consent, bool):
+        errors.add(invalid_choice(prefix + "sensitive_consent", "sự đồng ý", "consent", inp.sensitive_consent))
     if len(errors.items) > n_before:
         return {}
     return {
@@ -130,7 +155,7 @@ def person_values(inp: PersonInput, today: date, errors: Errors, *, prefix: str 
         "relationship": inp.relationship,
         "name_order": str(order),
         "sort_name": _opt_text(inp.sort_name),
-        "ethnic_group": _opt_text(inp.ethnic_group),
+        "ethnic_group": ethnic,
         "main_language": _opt_text(inp.main_language),
         "needs_interpreter": bool(inp.needs_interpreter),
         "vneid_level": inp.vneid_level,
@@ -298,6 +323,10 @@ class PersonService:
         values = [
             person_values(inp, today, errors, prefix=f"{i}." if len(inputs) > 1 else "") for i, inp in enumerate(inputs)
         ]
+        for i, (inp, v) in enumerate(zip(inputs, values, strict=True)):
+            if v:
+                pre = f"{i}." if len(inputs) > 1 else ""
+                check_sensitive(v["ethnic_group"], inp.sensitive_consent, False, errors, pre + "ethnic_group")
         errors.raise_if_any()
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             if household_id is not None:
@@ -308,6 +337,8 @@ class PersonService:
                 [(f"{i}.citizen_id" if many else "citizen_id", v["citizen_id"], None) for i, v in enumerate(values)],
             )
             rows = [uow.insert("person", {**v, "household_id": household_id}, action=action) for v in values]
+            for inp, row in zip(inputs, rows, strict=True):
+                record_answers(uow, row, inp.consent_answers(), {}, uow.user_id)
             uow.commit()
         return [PersonView.of(r) for r in rows]
 
@@ -336,12 +367,19 @@ class PersonService:
         errors.raise_if_any()
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
             current = _person(uow, person_id)
+            consents = current_consents(uow.conn, [person_id]).get(person_id, {})
+            state = consents.get("sensitive")
+            granted = state is not None and state.granted
+            check_sensitive(values["ethnic_group"], inp.sensitive_consent, granted, errors, "ethnic_group")
+            errors.raise_if_any()
             check_unique_citizen_ids(uow, [("citizen_id", values["citizen_id"], person_id)])
+            values = _erased_fields_kept(current, values, "person_id")
             uow.update("person", current, values)
+            record_answers(uow, current, inp.consent_answers(), consents, uow.user_id)
             if (
                 current["relationship"] == "head"
                 and current["household_id"]
-                and values["full_name"] != current["full_name"]
+                and values.get("full_name", current["full_name"]) != current["full_name"]
             ):
                 hh = _household(uow, current["household_id"])
                 uow.update("household", hh, {"head_name": values["full_name"]}, summary="head renamed")
@@ -416,6 +454,8 @@ class HouseholdService:
         return self.create_many([inp])[0]
 
     def _prepare(self, inputs: Sequence[HouseholdInput]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        """Validated household and member values; a member's consent answers ride along in its values under
+        ``_consent`` (taken out before the row is written)."""
         today = self.ctx.today()
         errors = Errors()
         prepared: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
@@ -425,9 +465,14 @@ class HouseholdService:
             sub = Errors()
             hv = self._values(inp, sub)
             members = [person_values(m, today, sub, prefix=f"members.{j}.") for j, m in enumerate(inp.members)]
+            for j, (m, v) in enumerate(zip(inp.members, members, strict=True)):
+                if v:
+                    check_sensitive(v["ethnic_group"], m.sensitive_consent, False, sub, f"members.{j}.ethnic_group")
             for e in sub.items:
                 e.field = pre + e.field
             errors.items.extend(sub.items)
+            for m, v in zip(inp.members, members, strict=True):
+                v["_consent"] = m.consent_answers()
             prepared.append((hv, members))
         errors.raise_if_any()
         return prepared
@@ -455,7 +500,14 @@ class HouseholdService:
                 raise not_found("village_id", "thôn/buôn/tổ dân phố của xã này", "Village of this commune")
             uow.remember_village(village["id"], village["name"])
             hh = uow.insert("household", hv, action=action)
-            people = [uow.insert("person", {**m, "household_id": hh["id"]}, action=action) for m in members]
+            people = []
+            method = "import" if action == "import" else "verbal"
+            for m in members:
+                answers = m.pop("_consent", None)
+                person = uow.insert("person", {**m, "household_id": hh["id"]}, action=action)
+                if answers is not None and (answers.basic or answers.sensitive is not None):
+                    record_answers(uow, person, answers, {}, uow.user_id, method)
+                people.append(person)
             out.append((hh, people))
         return out
 
@@ -546,6 +598,13 @@ class HouseholdService:
         member_values = [person_values(m, today, errors, prefix=f"members.{i}.") for i, (_, m) in enumerate(members)]
         errors.raise_if_any()
         with self.ctx.db.unit_of_work(self.ctx.user_id) as uow:
+            known = [pid for pid, _ in members if pid is not None]
+            consents = current_consents(uow.conn, known)
+            granted = sensitive_granted(uow.conn, known)
+            for i, ((pid, m), v) in enumerate(zip(members, member_values, strict=True)):
+                field_name = f"members.{i}.ethnic_group"
+                check_sensitive(v["ethnic_group"], m.sensitive_consent, pid in granted, errors, field_name)
+            errors.raise_if_any()
             current = _household(uow, household_id)
             if _villages(uow, {values["village_id"]}).get(values["village_id"]) is None:
                 raise not_found("village_id", "thôn/buôn/tổ dân phố của xã này", "Village of this commune")
@@ -571,11 +630,15 @@ class HouseholdService:
             for pid in live - kept:
                 uow.delete("person", existing[pid], summary="removed from household")
             ids: list[str] = []
-            for (pid, _), v in zip(members, member_values, strict=True):
+            for (pid, m), v in zip(members, member_values, strict=True):
                 if pid is None:
-                    ids.append(uow.insert("person", {**v, "household_id": household_id})["id"])
+                    row = uow.insert("person", {**v, "household_id": household_id})
+                    record_answers(uow, row, m.consent_answers(), {}, uow.user_id)
+                    ids.append(row["id"])
                 else:
+                    v = _erased_fields_kept(existing[pid], v, f"members.{len(ids)}")
                     uow.update("person", existing[pid], v)
+                    record_answers(uow, existing[pid], m.consent_answers(), consents.get(pid, {}), uow.user_id)
                     ids.append(pid)
             uow.commit()
         return ids
@@ -811,6 +874,21 @@ def check_unique_citizen_ids(uow: UnitOfWork, items: Sequence[tuple[str, str | N
         if owner is not None and owner[0] != own:
             errors.add(duplicate_citizen_id(f, cid, owner[1]))
     errors.raise_if_any()
+
+
+def _erased_fields_kept(current: Mapping[str, Any], values: dict[str, Any], field_name: str) -> dict[str, Any]:
+    """An erased person's personal fields stay blank: a change to one is refused (the server would refuse it
+    too, with ``erased``); unchanged, they are left out of the update. Other fields may still change."""
+    if not current.get(E.MARKER):
+        return values
+    if any(k in values and values[k] != current.get(k) for k in E.PERSON):
+        raise ValidationError(
+            field=field_name,
+            code="person_id.erased",
+            message_vi="Dữ liệu cá nhân của người này đã được xoá theo yêu cầu: không thể ghi lại.",
+            message_en="This person's personal data was erased on request: it cannot be entered again.",
+        )
+    return {k: v for k, v in values.items() if k not in E.PERSON}
 
 
 def _person(uow: UnitOfWork, person_id: str) -> dict[str, Any]:

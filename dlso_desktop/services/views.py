@@ -204,3 +204,34 @@ class SearchHit(NamedTuple):
     title: str  # the name
     detail: str  # birth year, masked phone, village...
     tier: int  # 0 best
+
+
+class ConsentScopeStatus(NamedTuple):
+    """The current state of one consent scope of a person: the latest consent row (by ``given_at``, then id)."""
+
+    scope: str  # ConsentScope value
+    granted: bool  # False: refused or withdrawn
+    text_version: str
+    method: str  # "verbal", "written", "import"
+    given_at: str  # ISO UTC
+    collected_by: str | None  # user id
+    collected_by_name: str | None  # that user's display name (None: unknown on this laptop)
+    #: the household's consent given at a visit (it covers every member for the basic scope), not the person's own
+    from_household_visit: bool
+
+
+class ConsentStatus(NamedTuple):
+    """A person's consent: ``basic`` (name, birth, contact, digital status) and ``sensitive`` (+ ethnic group);
+    None where the scope was never asked."""
+
+    person_id: str
+    basic: ConsentScopeStatus | None
+    sensitive: ConsentScopeStatus | None
+
+    @property
+    def basic_given(self) -> bool:
+        return self.basic is not None and self.basic.granted
+
+    @property
+    def sensitive_given(self) -> bool:
+        return self.sensitive is not None and self.sensitive.granted

@@ -1,6 +1,12 @@
 """Household visits: findings (which update each person's digital status), actions, follow-ups, consent.
 
-Visits are events: insert-only; a correction is a new visit that supersedes the old one."""
+Visits are events: insert-only; a correction is a new visit that supersedes the old one.
+
+A visit records the household's explicit consent as one consent row (scope basic, ``visit_id`` and
+``household_id`` set, ``person_id`` the member who answered, if known). It counts as the basic consent of
+every member of the household: :class:`~dlso_desktop.services.consent.ConsentService` reads it per person
+(``from_household_visit``). Consent to sensitive data (the ethnic group) is the person's own, given on the
+household form or through ``ConsentService.record``, never at a visit."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,6 +19,7 @@ from dlso_desktop.models import (
     VNeIDLevel,
 )
 from dlso_desktop.services.base import Context, Errors, invalid_choice, not_found
+from dlso_desktop.services.consent import CONSENT_TEXT_VERSION
 from dlso_desktop.services.people import _household
 from dlso_desktop.services.views import (
     ActionView,
@@ -22,8 +29,7 @@ from dlso_desktop.services.views import (
 from dlso_desktop.text import clean_text
 from dlso_desktop.validation import ValidationError, validate_not_future
 
-#: The consent text version the app shows; bump it when the text changes.
-CONSENT_TEXT_VERSION = "2026-01"
+__all__ = ["CONSENT_TEXT_VERSION", "ActionInput", "ConsentInput", "FindingInput", "VisitInput", "VisitService"]
 
 
 @dataclass(slots=True)
@@ -96,6 +102,17 @@ class VisitService:
                     message_en="The household's explicit consent is needed before the visit is saved.",
                 )
             )
+        elif inp.consent.scope != ConsentScope.BASIC.value:
+            errors.add(
+                ValidationError(
+                    field="consent",
+                    code="consent.scope",
+                    message_vi="Lượt thăm chỉ ghi sự đồng ý cơ bản của hộ; đồng ý cung cấp dân tộc do từng người"
+                    " tự cho trong hồ sơ của họ.",
+                    message_en="A visit records the household's basic consent only; consent to give the ethnic"
+                    " group is each person's own, given on their record.",
+                )
+            )
         for i, f in enumerate(inp.findings):
             if f.vneid_level is not None and f.vneid_level not in {v.value for v in VNeIDLevel}:
                 errors.add(invalid_choice(f"findings.{i}.vneid_level", "mức VNeID", "VNeID level", f.vneid_level))
@@ -116,6 +133,8 @@ class VisitService:
             for f in inp.findings:
                 if f.person_id not in members:
                     raise not_found("findings.person_id", "thành viên này trong hộ", "Member of this household")
+            if inp.consent is not None and inp.consent.person_id is not None and inp.consent.person_id not in members:
+                raise not_found("consent", "người trả lời trong hộ", "Member of this household who answered")
             if supersedes_id is not None:
                 old = uow.get("visit", supersedes_id)
                 if old is None or old["household_id"] != hh["id"]:

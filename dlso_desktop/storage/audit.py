@@ -14,7 +14,9 @@ breaks the chain, and :func:`verify` says where:
 
 The chain is not keyed: whoever can write the database file can also recompute every hash after an edit.
 What catches that is a copy of the head kept elsewhere — ``verify(db, anchor=(seq, hash))`` with the head of
-an earlier export or of the server's copy checks that the trail still holds that exact entry.
+an earlier export or of the server's copy checks that the trail still holds that exact entry. Once the trail
+syncs (``sync/audit_push.py``), the head the server last acknowledged is kept in ``meta``
+(:data:`ACKNOWLEDGED`) and :func:`verify` checks it every time: the server holds a copy of every entry up to it.
 
 This module imports nothing of the storage layer at run time (the unit of work imports it).
 """
@@ -27,7 +29,7 @@ import json
 import json.encoder as json_encoder
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -42,6 +44,8 @@ GENESIS_TAG = b"DLSO-AUDIT-v1"
 HASHED = ("seq", "at", "user_id", "device_id", "action", "table_name", "row_id", "summary", "prev_hash")
 COLUMNS = (*HASHED, "hash")
 PAGE = 5000
+#: ``meta`` key: ``"SEQ:HASH"`` of the last entry the server acknowledged (it holds a copy up to there)
+ACKNOWLEDGED = "sync.audit_acknowledged"
 
 Reason = Literal["changed", "missing", "reordered"]
 Format = Literal["csv", "jsonl"]
@@ -141,6 +145,22 @@ def device_id_of(conn: Connection) -> str:
     return "" if value is None else str(value)
 
 
+def parse_anchor(text: str | None) -> tuple[int, str] | None:
+    """``"SEQ:HASH"`` (64 lower-case hex digits) as ``(seq, hash)``; None for anything else."""
+    if not text:
+        return None
+    seq_text, _, digest = text.partition(":")
+    if not seq_text.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        return None
+    return int(seq_text), digest
+
+
+def acknowledged(conn: Connection) -> tuple[int, str] | None:
+    """The head the server last acknowledged (:data:`ACKNOWLEDGED`), None before the trail first synced."""
+    value = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (ACKNOWLEDGED,)).scalar()
+    return parse_anchor(None if value is None else str(value))
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Verification
 
@@ -154,6 +174,8 @@ class AuditReport:
     broken_seq: int | None = None  # the first entry that does not verify (for a gap: the first missing seq)
     reason: Reason | None = None
     detail: str = ""
+    #: the entry the server acknowledged last, checked against its copy's hash (None: not synced yet)
+    server_seq: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -173,27 +195,56 @@ def _pages(conn: Connection, columns: str, source: str = "audit_entry a") -> Ite
         after = int(rows[-1][0])
 
 
-def verify(db: Database, *, anchor: tuple[int, str] | None = None) -> AuditReport:
+def verify(
+    db: Database,
+    *,
+    anchor: tuple[int, str] | None = None,
+    server: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> AuditReport:
     """Walk the whole trail and check every hash and link (one read transaction: a consistent view).
 
     ``anchor`` — a ``(seq, hash)`` known from earlier (an export's last line, the server's copy): the trail
     must still hold that entry unchanged, so an edit whose hashes were all recomputed, or a cut tail, shows.
+    ``server`` — also check the head the server last acknowledged (:func:`acknowledged`), when there is one.
+    ``progress(checked, total)`` — called every :data:`PAGE` entries (and once at the start).
     """
     with db.reader() as conn:
-        return verify_connection(conn, anchor=anchor)
+        return verify_connection(conn, anchor=anchor, server=server, progress=progress)
 
 
-def verify_connection(conn: Connection, *, anchor: tuple[int, str] | None = None) -> AuditReport:
+def verify_connection(
+    conn: Connection,
+    *,
+    anchor: tuple[int, str] | None = None,
+    server: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> AuditReport:
     prev_seq, prev_hash = 0, genesis(device_id_of(conn))
     checked = 0
-    anchor_seen = anchor is None
+    acked = acknowledged(conn) if server else None
+    #: seq -> (hash, what the anchor is): entries recorded elsewhere that the trail must still hold
+    anchors: dict[int, list[tuple[str, str]]] = {}
+    if anchor is not None:
+        anchors.setdefault(anchor[0], []).append((anchor[1], "recorded earlier (anchor)"))
+    if acked is not None:
+        anchors.setdefault(acked[0], []).append((acked[1], "the server's copy"))
+    server_seq = None if acked is None else acked[0]
+    total = 0
+    if progress is not None:
+        total = int(conn.exec_driver_sql("SELECT count(*) FROM audit_entry").scalar() or 0)
+        progress(0, total)
 
     def broken(seq: int, reason: Reason, detail: str) -> AuditReport:
-        return AuditReport(False, checked, prev_seq or None, prev_hash if prev_seq else None, seq, reason, detail)
+        return AuditReport(
+            False, checked, prev_seq or None, prev_hash if prev_seq else None, seq, reason, detail, server_seq
+        )
 
     for row in _pages(conn, ", ".join(f"a.{c}" for c in COLUMNS)):
         seq = int(row[0])
         checked += 1
+        if progress is not None and checked % PAGE == 0:
+            progress(checked, max(total, checked))
         if _row_hash(row) != row[9]:
             return broken(seq, "changed", "the entry does not match its hash")
         if seq != prev_seq + 1:
@@ -203,18 +254,15 @@ def verify_connection(conn: Connection, *, anchor: tuple[int, str] | None = None
             if found is not None:
                 return broken(seq, "reordered", f"the entry follows entry {found[0]}, not entry {prev_seq}")
             return broken(seq, "missing", f"the entry follows an entry that is not in the trail (after {prev_seq})")
-        if anchor is not None and seq == anchor[0]:
-            if row[9] != anchor[1]:
-                return broken(seq, "changed", "the entry is not the one recorded earlier (anchor)")
-            anchor_seen = True
+        for digest, what in anchors.pop(seq, ()):
+            if row[9] != digest:
+                return broken(seq, "changed", f"the entry is not the one {what}")
         prev_seq, prev_hash = seq, str(row[9])
-    if not anchor_seen:
-        assert anchor is not None
-        return AuditReport(
-            False, checked, prev_seq or None, prev_hash if prev_seq else None, prev_seq + 1, "missing",
-            f"the trail ends at {prev_seq}; entry {anchor[0]} was recorded earlier",
-        )  # fmt: skip
-    return AuditReport(True, checked, prev_seq or None, prev_hash if prev_seq else None)
+    if anchors:
+        first = min(anchors)
+        what = anchors[first][0][1]
+        return broken(prev_seq + 1, "missing", f"the trail ends at {prev_seq}; entry {first} is {what}")
+    return AuditReport(True, checked, prev_seq or None, prev_hash if prev_seq else None, server_seq=server_seq)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -243,19 +291,15 @@ _ROW_SQL = (
 _FROM = "audit_entry a LEFT JOIN app_user u ON u.id = a.user_id"
 
 
-def entries(
-    db: Database,
-    *,
-    since: str | None = None,
-    until: str | None = None,
-    user_id: str | None = None,
-    table: str | None = None,
-    row_id: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
-    newest_first: bool = True,
-) -> list[AuditRow]:
-    """A page of the trail for a viewer (``since``/``until``: ISO timestamps, ``until`` exclusive)."""
+def _where(
+    since: str | None,
+    until: str | None,
+    user_id: str | None,
+    table: str | None,
+    row_id: str | None,
+    action: str | None,
+    text: str | None,
+) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     for clause, value in (
@@ -264,21 +308,67 @@ def entries(
         ("a.user_id = ?", user_id),
         ("a.table_name = ?", table),
         ("a.row_id = ?", row_id),
+        ("a.action = ?", action),
     ):
         if value is not None:
             where.append(clause)
             params.append(value)
-    sql = f"SELECT {_ROW_SQL} FROM {_FROM}"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where.append("(a.summary LIKE ? ESCAPE '\\' OR a.row_id LIKE ? ESCAPE '\\')")
+        params += [pattern, pattern]
+    return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def entries(
+    db: Database,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    user_id: str | None = None,
+    table: str | None = None,
+    row_id: str | None = None,
+    action: str | None = None,
+    text: str | None = None,
+    up_to: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    newest_first: bool = True,
+) -> list[AuditRow]:
+    """A page of the trail for a viewer (``since``/``until``: ISO timestamps, ``until`` exclusive; ``text``:
+    part of the summary or of the record id, ``%`` and ``_`` taken literally; ``up_to``: entries up to this
+    seq only, so pages read one after the other see the same list while new entries are written)."""
+    where, params = _where(since, until, user_id, table, row_id, action, text)
+    if up_to is not None:
+        where += (" AND " if where else " WHERE ") + "a.seq <= ?"
+        params.append(up_to)
+    sql = f"SELECT {_ROW_SQL} FROM {_FROM}{where}"
     sql += f" ORDER BY a.seq {'DESC' if newest_first else 'ASC'} LIMIT ? OFFSET ?"
     with db.reader() as conn:
         return [AuditRow(*r) for r in conn.exec_driver_sql(sql, (*params, max(0, limit), max(0, offset))).all()]
 
 
-def count(db: Database) -> int:
+def count(db: Database, **filters: str | None) -> int:
+    """How many entries match the filters of :func:`entries` (all of them without filters)."""
+    return matching(db, **filters)[0]
+
+
+def matching(
+    db: Database,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    user_id: str | None = None,
+    table: str | None = None,
+    row_id: str | None = None,
+    action: str | None = None,
+    text: str | None = None,
+) -> tuple[int, int]:
+    """``(entries matching, the highest seq among them or 0)`` — the filters of :func:`entries`."""
+    where, params = _where(since, until, user_id, table, row_id, action, text)
     with db.reader() as conn:
-        return int(conn.exec_driver_sql("SELECT count(*) FROM audit_entry").scalar() or 0)
+        n, high = conn.exec_driver_sql(f"SELECT count(*), max(a.seq) FROM audit_entry a{where}", tuple(params)).one()
+    return int(n or 0), int(high or 0)
 
 
 EXPORT_FIELDS = tuple(AuditRow.__dataclass_fields__)
@@ -296,6 +386,14 @@ def export(db: Database, out: Path, fmt: Format = "csv") -> int:
     """Write the whole trail to ``out`` atomically (a temporary file beside it, then renamed); returns the
     number of entries. CSV is UTF-8 with a BOM (Excel opens it with Vietnamese text intact); JSON Lines
     holds the exact values, so the chain can be re-checked from the file."""
+    with db.reader() as conn:
+        return write_rows(out, EXPORT_FIELDS, _pages(conn, _ROW_SQL, _FROM), fmt)
+
+
+def write_rows(out: Path, fields: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str = "csv") -> int:
+    """``rows`` (values in the order of ``fields``) to ``out`` atomically, as CSV (UTF-8 with a BOM, cells Excel
+    would run as formulas prefixed with ``'``) or JSON Lines (the exact values); returns the number of rows.
+    The laptop's export and the server's (``sync.server.audit.export``) both write through here."""
     if fmt not in ("csv", "jsonl"):
         raise ValueError(f"unknown export format {fmt!r}")
     out = Path(out)
@@ -304,18 +402,15 @@ def export(db: Database, out: Path, fmt: Format = "csv") -> int:
     n = 0
     try:
         with os.fdopen(fd, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as f:
-            with db.reader() as conn:
-                rows = _pages(conn, _ROW_SQL, _FROM)
-                if fmt == "csv":
-                    writer = csv.writer(f)
-                    writer.writerow(EXPORT_FIELDS)
-                    for r in rows:
-                        writer.writerow([_cell(v) for v in r])
-                        n += 1
+            writer = csv.writer(f) if fmt == "csv" else None
+            if writer is not None:
+                writer.writerow(fields)
+            for r in rows:
+                if writer is not None:
+                    writer.writerow([_cell(v) for v in r])
                 else:
-                    for r in rows:
-                        f.write(json.dumps(dict(zip(EXPORT_FIELDS, r, strict=True)), ensure_ascii=False) + "\n")
-                        n += 1
+                    f.write(json.dumps(dict(zip(fields, r, strict=True)), ensure_ascii=False) + "\n")
+                n += 1
             f.flush()
             os.fsync(f.fileno())
         tmp.replace(out)

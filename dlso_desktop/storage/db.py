@@ -138,6 +138,7 @@ def make_engine(path: Path, key: bytes | None = None) -> Engine:
         pool_size=4,
         max_overflow=4,
         connect_args={"check_same_thread": False},
+        hide_parameters=True,  # an error's text never quotes the row's values (names, CCCDs) into a log
     )
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)

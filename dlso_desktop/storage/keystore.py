@@ -25,8 +25,11 @@ import base64
 import hashlib
 import hmac
 import json
+import math
 import os
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -243,6 +246,22 @@ class Keystore:
         """Who can unlock this laptop's data (for the sign-in screen, before the database is open)."""
         return [KeystoreUser(str(e["user_id"]), str(e.get("display_name", ""))) for e in self._entries("user")]
 
+    def pending_users(self) -> list[KeystoreUser]:
+        """Active users who have no entry yet (a laptop encrypted before they signed in again): listed on the
+        sign-in screen as needing the operator to set their PIN. They unlock nothing."""
+        return [KeystoreUser(str(e["user_id"]), str(e.get("display_name", ""))) for e in self._entries("pending")]
+
+    def set_pending(self, users: list[KeystoreUser]) -> None:
+        self.set_pending_pairs([(u.user_id, u.display_name) for u in users])
+
+    def set_pending_pairs(self, users: list[tuple[str, str]]) -> None:
+        """Replace the list of pending users (entries of kind ``pending``: an id and a name, no key)."""
+        entries = [e for e in self._data["entries"] if not (isinstance(e, dict) and e.get("kind") == "pending")]
+        entries += [{"kind": "pending", "user_id": uid, "display_name": name} for uid, name in users]
+        if entries != self._data["entries"]:
+            self._data["entries"] = entries
+            self._save()
+
     @property
     def has_recovery(self) -> bool:
         return bool(self._entries("recovery"))
@@ -267,9 +286,23 @@ class Keystore:
             "nonce": _b64(nonce),
             "wrapped_key": _b64(AESGCM(kek).encrypt(nonce, db_key, _ad("user", user_id))),
         }
-        others = [e for e in self._data["entries"] if not (e.get("kind") == "user" and e.get("user_id") == user_id)]
+        others = [
+            e
+            for e in self._data["entries"]
+            if not (e.get("kind") in ("user", "pending") and e.get("user_id") == user_id)
+        ]
         self._data["entries"] = [*others, entry]
         self._save()
+
+    def rename_user(self, user_id: str, display_name: str) -> None:
+        """Change the name shown on the sign-in screen (the wrapped key is unchanged)."""
+        changed = False
+        for e in self._entries("user"):
+            if e.get("user_id") == user_id and e.get("display_name") != display_name:
+                e["display_name"] = display_name
+                changed = True
+        if changed:
+            self._save()
 
     def remove_user(self, user_id: str) -> None:
         """Delete the user's entry: their PIN no longer unlocks anything (the key itself is unchanged, so a
@@ -326,6 +359,12 @@ class Keystore:
         self._save()
         return text
 
+    def clear_recovery(self) -> None:
+        """Forget the recovery entry (a key shown but not confirmed as written down: a new one is made)."""
+        if self.has_recovery:
+            self._data["entries"] = [e for e in self._data["entries"] if e.get("kind") != "recovery"]
+            self._save()
+
     def export_recovery_only(self, dest: Path) -> Keystore:
         """A keystore for a backup taken off the laptop: only the recovery entry (and the key check), so a lost
         copy cannot be attacked through a weak PIN, only through the recovery key."""
@@ -353,3 +392,87 @@ class Keystore:
         except (KeyError, TypeError, ValueError) as exc:
             raise KeystoreError("Tệp khóa bị hỏng.", f"The keystore is damaged ({exc}).") from exc
         return self._checked(db_key)
+
+
+# --- the growing delay after wrong PINs --------------------------------------------------------------------
+
+#: seconds to wait before the next PIN attempt, by the number of wrong attempts so far: the first
+#: :data:`FREE_ATTEMPTS` cost nothing, then 5 s, 15 s, 30 s, 1, 2, 4 min, capped at 5 min
+FREE_ATTEMPTS = 3
+DELAYS = (5, 15, 30, 60, 120, 240, 300)
+
+
+def throttle_path(db_path: Path) -> Path:
+    """``<database>.signin.json`` beside the database and its keystore: wrong PIN attempts on this laptop."""
+    return db_path.with_name(db_path.name + ".signin.json")
+
+
+def delay_after(failures: int) -> int:
+    """Seconds to wait after ``failures`` wrong PINs in a row."""
+    if failures < FREE_ATTEMPTS:
+        return 0
+    return DELAYS[min(failures - FREE_ATTEMPTS, len(DELAYS) - 1)]
+
+
+class TooManyAttempts(KeystoreError):
+    code = "too_many_attempts"
+
+    def __init__(self, wait_seconds: int) -> None:
+        self.wait_seconds = wait_seconds
+        super().__init__(
+            f"Đã nhập sai mã PIN nhiều lần. Hãy đợi {wait_seconds} giây rồi thử lại.",
+            f"Too many wrong PINs. Wait {wait_seconds} seconds and try again.",
+        )
+
+
+class PinThrottle:
+    """Wrong PIN attempts counted per laptop (not per user: an attacker would rotate users), in a small file
+    beside the keystore so that restarting the app (or using the CLI) does not reset them. ``clock`` is wall
+    time in seconds (injectable for tests). A correct PIN resets the count."""
+
+    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
+        self.path = path
+        self.clock = clock
+
+    def _read(self) -> tuple[int, float]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return max(0, int(data["failures"])), float(data["last_failure"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return 0, 0.0
+
+    @property
+    def failures(self) -> int:
+        return self._read()[0]
+
+    def wait_seconds(self) -> int:
+        """Seconds before the next attempt is allowed (0: now)."""
+        failures, last = self._read()
+        delay = delay_after(failures)
+        if not delay:
+            return 0
+        remaining = last + delay - self.clock()
+        # a clock set backwards never makes the wait longer than the delay itself
+        return max(0, min(delay, math.ceil(remaining)))
+
+    def check(self) -> None:
+        """Raise :class:`TooManyAttempts` while the delay runs."""
+        wait = self.wait_seconds()
+        if wait:
+            raise TooManyAttempts(wait)
+
+    def failed(self) -> int:
+        """Count a wrong PIN; returns the seconds to wait now."""
+        failures, _ = self._read()
+        self._write({"failures": failures + 1, "last_failure": self.clock()})
+        return delay_after(failures + 1)
+
+    def reset(self) -> None:
+        if self.path.exists():
+            self.path.unlink(missing_ok=True)
+
+    def _write(self, data: dict[str, Any]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".part")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, self.path)

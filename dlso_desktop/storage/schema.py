@@ -12,6 +12,7 @@ REVISIONS: tuple[str, ...] = (
     "0003_sync_conflicts",
     "0004_outbox_rejected_index",
     "0005_audit_chain",
+    "0006_erasure",
 )
 HEAD: str = REVISIONS[-1]
 SCHEMA_VERSION: int = len(REVISIONS)

@@ -118,6 +118,8 @@ def phone_tokens(phone: str | None) -> list[str]:
 
 
 def person_doc(row: Mapping[str, Any]) -> tuple[str, str, str]:
+    if row.get("erased_at"):
+        return "", "", ""  # an erased person (consent withdrawn) is found by nothing
     given, rest = _split_given(row["full_name"], row.get("name_order") or "family_first")
     ids = phone_tokens(row.get("phone"))
     cid = row.get("citizen_id")

@@ -13,6 +13,7 @@ from dlso_desktop.storage import schema, search
 from dlso_desktop.storage.db import (
     DatabaseError,
     OpenResult,
+    _raw_connect,
     backup_file,
     make_engine,
     peek_revision,
@@ -20,6 +21,7 @@ from dlso_desktop.storage.db import (
     raw_key,
     read_connection,
 )
+from dlso_desktop.storage.keystore import Keystore, PinThrottle, keystore_path, new_database_key, throttle_path
 from dlso_desktop.storage.uow import FaultHook, UnitOfWork
 
 
@@ -31,6 +33,9 @@ class Database:
         self.engine = engine
         self.opened = opened
         self._key = key  # kept for backups; dropped with this object (auto-lock closes and forgets it)
+        #: the keystore of an encrypted database (set by whoever unlocked it); users are kept in step with it
+        self.keystore: Keystore | None = None
+        self._locked = False
         with read_connection(engine) as conn:
             meta: dict[str, str] = {
                 str(k): str(v) for k, v in conn.exec_driver_sql("SELECT key, value FROM meta").all()
@@ -92,9 +97,113 @@ class Database:
         """A consistent copy; of an encrypted database, a copy encrypted with the same key."""
         return backup_file(self.path, dest, self._key)
 
+    def read_copy(self, path: Path, *, check: bool = True) -> tuple[bool, str | None]:
+        """``(passes quick_check, its device id)`` of a copy of this database (a backup, a moved folder's file),
+        opened read-only and unchanged (immutable: no ``-wal``/``-shm`` appears) with this database's key;
+        ``(False, None)`` when it cannot be read with it (another laptop's file, damaged, not a database)."""
+        uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
+        try:
+            conn = _raw_connect(uri, self._key, uri=True)
+        except Exception:
+            return False, None
+        try:
+            ok = (not check) or conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            row = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
+        except Exception:
+            return False, None
+        finally:
+            conn.close()
+        return ok, (str(row[0]) if row else None)
+
+    @property
+    def locked(self) -> bool:
+        return self._locked
+
+    def lock(self) -> None:
+        """Auto-lock: close every connection and forget the key (an encrypted database); the object stays, so
+        the screens keep their state. Until :meth:`resume`, queries fail (the engine holds no tables)."""
+        if self._key is None:
+            return
+        self.engine.dispose()
+        self.engine = _locked_engine()
+        self._key = None
+        self._locked = True
+
+    def resume(self, key: bytes) -> None:
+        """Unlock after :meth:`lock` with the key the user's PIN unwrapped (a wrong key: ``WrongKeyError``)."""
+        if not self._locked:
+            return
+        peek_revision(self.path, key)
+        self.engine = make_engine(self.path, key)
+        self._key = key
+        self._locked = False
+
+    def backup_keystore(self, backup: Path) -> Path | None:
+        """Beside a backup of an encrypted database, ``<backup>.keys.json`` holding only the recovery entry (a
+        lost copy cannot be attacked through a weak PIN); None for a plaintext database or without a recovery
+        key yet."""
+        if self.keystore is None or not self.keystore.has_recovery:
+            return None
+        return self.keystore.export_recovery_only(keystore_path(backup)).path
+
     def close(self) -> None:
         self.engine.dispose()
         self._key = None
+        self.keystore = None
+
+    # --- the keystore of an encrypted database (no-ops for a plaintext one) -------------------------------
+
+    def keystore_user_ids(self) -> set[str] | None:
+        """Users with a keystore entry (who can unlock the data); None for a plaintext database."""
+        if self.keystore is None:
+            return None
+        return {u.user_id for u in self.keystore.users()}
+
+    def keystore_add(self, user_id: str, display_name: str, pin: str) -> None:
+        """Wrap this database's key under ``pin`` for ``user_id`` (a new user, a PIN change or reset)."""
+        if self.keystore is not None and self._key is not None:
+            self.keystore.add_user(user_id, display_name, pin, self._key)
+
+    def keystore_remove(self, user_id: str) -> None:
+        """Forget ``user_id``'s entry (deactivated or removed): their PIN no longer unlocks the data."""
+        if self.keystore is not None:
+            self.keystore.set_pending([p for p in self.keystore.pending_users() if p.user_id != user_id])
+            if user_id in {u.user_id for u in self.keystore.users()}:
+                self.keystore.remove_user(user_id)
+
+    def keystore_reconcile(self, active: list[tuple[str, str]]) -> None:
+        """Make the keystore match the active users ``(id, display name)``: entries of users who are no longer
+        active are removed, names are updated, and active users without an entry are listed as *pending* (the
+        sign-in screen says an operator must set their PIN). Repairs a change interrupted between the keystore
+        and the database."""
+        if self.keystore is None:
+            return
+        names = dict(active)
+        for u in self.keystore.users():
+            if u.user_id not in names:
+                self.keystore.remove_user(u.user_id)
+            elif u.display_name != names[u.user_id]:
+                self.keystore.rename_user(u.user_id, names[u.user_id])
+        have = {u.user_id for u in self.keystore.users()}
+        pending = [(uid, name) for uid, name in active if uid not in have]
+        if [(p.user_id, p.display_name) for p in self.keystore.pending_users()] != pending:
+            self.keystore.set_pending_pairs(pending)
+
+    def new_recovery_key(self) -> str:
+        """A new recovery key for the commune operator (replacing any earlier one), to be shown once."""
+        if self.keystore is None or self._key is None:
+            raise DatabaseError(
+                "Cơ sở dữ liệu này không được mã hóa: không có khóa khôi phục.",
+                "This database is not encrypted: it has no recovery key.",
+            )
+        return self.keystore.set_recovery(self._key)
+
+
+def _locked_engine() -> Engine:
+    """What a locked database's engine is: an empty in-memory database (any query fails, nothing leaks)."""
+    from sqlalchemy import create_engine
+
+    return create_engine("sqlite://")
 
 
 def write_meta(conn: Connection, values: Mapping[str, str | None]) -> None:
@@ -232,3 +341,107 @@ def open_database(path: Path, *, key: bytes | None = None) -> Database:
     except BaseException:
         engine.dispose()
         raise
+
+
+# --- opening an encrypted laptop database: PIN, recovery key, migration ----------------------------------
+
+
+def database_state(path: Path) -> str:
+    """``"missing"`` (first run), ``"plaintext"`` (a database from before encryption) or ``"encrypted"``.
+
+    Decided by the file itself, not by the keystore: a keystore beside a plaintext file is the leftover of an
+    interrupted migration (the file was never replaced) and is made again by :func:`encrypt_existing`."""
+    from dlso_desktop.storage.db import is_plaintext_sqlite
+
+    if not path.exists() or path.stat().st_size == 0:
+        return "missing"
+    return "plaintext" if is_plaintext_sqlite(path) else "encrypted"
+
+
+def unlock_with_pin(path: Path, user_id: str, pin: str, *, throttle: PinThrottle | None = None) -> Database:
+    """Sign in to an encrypted database: ``user_id``'s PIN unwraps the key, which opens the database.
+
+    Wrong PINs count towards the laptop's growing delay (:class:`~dlso_desktop.storage.keystore.PinThrottle`,
+    shared by the app and the CLI): raises ``TooManyAttempts`` while it runs, ``WrongPin`` for a wrong PIN,
+    ``UnknownUser`` for a user without an entry. The caller checks that the user is still active."""
+
+    store = Keystore.load(keystore_path(path))
+    key = key_for_pin(store, user_id, pin, throttle or PinThrottle(throttle_path(path)))
+    db = open_database(path, key=key)
+    db.keystore = store
+    return db
+
+
+def key_for_pin(store: Keystore, user_id: str, pin: str, throttle: PinThrottle) -> bytes:
+    """The database key for ``user_id``'s PIN, with the laptop's growing delay after wrong PINs."""
+    from dlso_desktop.storage.keystore import WrongPin
+
+    throttle.check()
+    try:
+        key = store.unlock(user_id, pin)
+    except WrongPin:
+        throttle.failed()
+        raise
+    throttle.reset()
+    return key
+
+
+def unlock_with_recovery_key(path: Path, recovery_key: str) -> Database:
+    """Open an encrypted database with the commune operator's printed recovery key ("Quên mã PIN?")."""
+    store = Keystore.load(keystore_path(path))
+    key = store.unlock_with_recovery(recovery_key)
+    db = open_database(path, key=key)
+    db.keystore = store
+    return db
+
+
+def create_encrypted_database(path: Path, commune_code: int) -> Database:
+    """A new encrypted database and its (empty) keystore: add the first user, then the recovery key."""
+    key = new_database_key()
+    ks_path = keystore_path(path)
+    if ks_path.exists() and database_state(path) == "missing":
+        ks_path.unlink()  # left by a first run that stopped before its database existed
+    store = Keystore.create(ks_path, key)
+    try:
+        db = create_database(path, commune_code, key=key)
+    except BaseException:
+        ks_path.unlink(missing_ok=True)
+        raise
+    db.keystore = store
+    return db
+
+
+def encrypt_existing(db: Database, user_id: str, display_name: str, pin: str) -> Database:
+    """Encrypt a plaintext laptop database in place, after ``user_id`` signed in with ``pin``.
+
+    A new key and keystore (with this user's entry) are written first, then the engine is closed and the file
+    encrypted in place (``encrypt_database``: a crash leaves the plaintext file whole, and the next start does
+    it again); the plaintext copies in ``backups/`` are encrypted with the same key (or deleted if that fails).
+    Returns the encrypted database, open; ``db`` is closed."""
+    from dlso_desktop.storage.db import encrypt_database, is_plaintext_sqlite
+
+    path = db.path
+    key = new_database_key()
+    ks_path = keystore_path(path)
+    ks_path.unlink(missing_ok=True)  # a leftover of an interrupted migration: its key was never used
+    store = Keystore.create(ks_path, key)
+    store.add_user(user_id, display_name, pin, key)
+    db.close()
+    try:
+        encrypt_database(path, key)
+    except BaseException:
+        if database_state(path) == "plaintext":
+            ks_path.unlink(missing_ok=True)
+        raise
+    backups = path.parent / "backups"
+    if backups.is_dir():
+        for f in sorted(backups.iterdir()):
+            if f.is_file() and is_plaintext_sqlite(f):
+                try:
+                    encrypt_database(f, key)
+                except Exception:
+                    for suffix in ("", "-wal", "-shm", "-journal"):
+                        Path(f"{f}{suffix}").unlink(missing_ok=True)
+    new = open_database(path, key=key)
+    new.keystore = store
+    return new

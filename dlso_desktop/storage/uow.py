@@ -192,10 +192,13 @@ class UnitOfWork:
         *,
         action: str = "update",
         summary: str = "",
+        outbox: bool = True,
     ) -> dict[str, Any]:
         """Change fields of an existing row (``current`` is the row as read in this transaction).
 
         Returns ``{field: [old, new]}`` for the fields that really changed (empty: nothing was written).
+        ``outbox`` False writes no outbox op (an erasure: its old values are the data being erased; one
+        ``erase`` op, :meth:`queue_op`, tells the server instead).
         """
         self.flush()
         changes = {f: [current.get(f), v] for f, v in new_values.items() if current.get(f) != v}
@@ -218,7 +221,7 @@ class UnitOfWork:
         self.conn.execute(tbl.update().where(tbl.c.id == current["id"]).values(**sets))
         self._step("record")
         synced = {f: c for f, c in changes.items() if f in _SYNCED[table]}
-        if synced and not self.remote:
+        if synced and not self.remote and outbox:
             self._queue_op(table, current["id"], "update", synced, int(current.get("version") or 0))
         self._queue_audit(action, table, current["id"], summary or ", ".join(sorted(changes)))
         return changes
@@ -345,6 +348,11 @@ class UnitOfWork:
                 schema.SCHEMA_VERSION,
             )
         )
+
+    def queue_op(self, table: str, row_id: str, kind: str, changes: Mapping[str, Any], base_version: int) -> None:
+        """Queue an outbox op that is not a plain record change (an operator's ``erase``), after this unit's
+        earlier ops."""
+        self._queue_op(table, row_id, kind, changes, base_version)
 
     def audit(self, action: str, table: str, row_id: str, summary: str = "") -> None:
         """Queue an audit entry for a change made outside :meth:`insert`/:meth:`update`/:meth:`delete` (e.g.

@@ -31,6 +31,7 @@ from dlso_desktop.storage import schema as laptop_schema
 from dlso_desktop.validation import ValidationError
 from sync import protocol as P
 from sync.server import admin, apply, limits
+from sync.server import audit as audit_copy  # its table is on the server's metadata
 from sync.server.db import FifoSemaphore, read_only, writing
 
 log = logging.getLogger("dlso.server")
@@ -293,7 +294,9 @@ def create_app(
             with slots.slot():
                 response = apply.apply_push(conn, dev, body, utc_now(), prepared, counter=counter)
         # serialised here, once (FastAPI would validate the 2,000 results again against the response model)
-        return Response(content=response.model_dump_json(), media_type="application/json")
+        # ``waiting`` only when set: laptops older than it refuse an answer holding a field they do not know
+        content = response.model_dump_json(exclude={"waiting"} if response.waiting is None else None)
+        return Response(content=content, media_type="application/json")
 
     @app.get(f"{P.PREFIX}/pull", response_model=P.PullResponse, responses=errors, tags=["sync"])
     def pull(
@@ -339,6 +342,7 @@ def create_app(
 
     snapshot.install(app, engine, device, snapshot_folder or snapshot.snapshot_dir(engine.url.render_as_string()))
     certs.install(app, engine, device, slots=slots)
+    audit_copy.install(app, engine, device, slots=slots)
 
     generate = app.openapi
 

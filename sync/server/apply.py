@@ -11,7 +11,10 @@ sequence numbers in commit order), then the device's row, and answers every op:
   server changed meanwhile to a third value becomes a conflict — stored as a ``sync_conflict`` record that the
   commune's laptops pull — while the other fields of the op apply); deletes are tombstones and win;
 * an edit of a deleted record stays deleted and becomes a conflict the operator can resolve by restoring it;
-* a commune operator's ``resolve`` op applies the chosen value and closes the conflict.
+* a commune operator's ``resolve`` op applies the chosen value and closes the conflict;
+* a commune operator's ``erase`` op blanks a person's data in every record that holds it (the rules of
+  :mod:`sync.erasure`, the same as on the laptop), blanks the conflicts holding it, and marks the records so
+  that a later op made before the erasure cannot bring the data back (refused with ``erased``).
 
 Either the whole batch commits with its receipts and the device's new ``last_op_id``, or nothing does.
 """
@@ -19,17 +22,18 @@ Either the whole batch commits with its receipts and the device's new ``last_op_
 import json
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import orjson
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, Engine, and_, func, select
 from sqlalchemy.dialects.postgresql import insert as _pg_insert
 from sqlalchemy.dialects.sqlite import insert as _sqlite_insert
 
 from dlso_desktop.models import Role
 from dlso_desktop.storage import schema as laptop_schema
+from sync import erasure as E
 from sync import fields as F
 from sync.protocol import (
     CONFLICT_TABLE,
@@ -42,13 +46,27 @@ from sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    Waiting,
 )
-from sync.server.models import CommuneCounter, Device, OpReceipt, Record
+from sync.server.models import CommuneCounter, Device, OpReceipt, Record, ServerMeta
 
 _REC = Record.__table__  # type: ignore[attr-defined]
 _RCPT = OpReceipt.__table__  # type: ignore[attr-defined]
 _DEV = Device.__table__  # type: ignore[attr-defined]
 _CTR = CommuneCounter.__table__  # type: ignore[attr-defined]
+_META = ServerMeta.__table__  # type: ignore[attr-defined]
+
+#: Called with the engine and the commune code when an erasure was applied (in the push's transaction): the
+#: snapshot module
+#: drops the commune's snapshot files, which hold the erased values (``sync.server.snapshot.install``).
+ERASURE_HOOKS: list[Callable[[Engine, int], None]] = []
+
+
+def erasure_mark_key(commune_code: int) -> str:
+    """The ``server_meta`` key holding the version of the commune's latest erasure (a snapshot below it holds
+    erased data and is never served)."""
+    return f"erasure.{commune_code}"
+
 
 _CONFLICT_NS = uuid.UUID("6f1d2f8e-5a43-4c1e-9a51-3c0b0d7f5e21")
 
@@ -77,6 +95,8 @@ class _Batch:
     seq: int
     records: dict[tuple[str, str], _Rec | None] = field(default_factory=dict)
     prepared: "Prepared" = field(default_factory=dict)
+    #: the version of the latest erasure applied in this batch (0: none)
+    erased: int = 0
 
     def next_seq(self) -> int:
         self.seq += 1
@@ -89,6 +109,13 @@ class _Reject(Exception):
     def __init__(self, code: str, detail: str) -> None:
         super().__init__(detail)
         self.code = code
+
+
+class _Missing(_Reject):
+    """A refusal because the op names a record (or a person to erase, or an author) this server does not hold;
+    raised before anything is changed. For an op resent after a restore (``PushRequest.resent_through``) it is
+    not final: the batch stops and the op waits until another laptop has resent what it names. A missing
+    conflict is never waited for: no laptop resends one."""
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -251,12 +278,23 @@ def apply_push(
                 targets.append((str(rec.data.get("table_name")), str(rec.data.get("row_id"))))
             if op.author_id:
                 targets.append(("app_user", op.author_id))
+        elif op.kind == OpKind.ERASE:
+            if op.author_id:
+                targets.append(("app_user", op.author_id))
+        elif op.kind == OpKind.INSERT and op.table in _LINKED:
+            # a new record about a person who may have been erased meanwhile
+            parent_table, parent_field = _LINKED[op.table]
+            parent = op.changes.get(parent_field)
+            if isinstance(parent, str):
+                targets.append((parent_table, parent))
     _prefetch(batch, targets)
 
     stored = _stored_receipts(conn, device.id, [o.op_id for o in ops if o.op_id <= last])
     results: list[OpResult] = []
     receipts: list[tuple[str, int, str, str | None, int, str]] = []
     resend_from: int | None = None
+    waiting: Waiting | None = None
+    resent_through = request.resent_through or 0
     for op in ops:
         if op.op_id <= last:
             original = stored.get(op.op_id)
@@ -273,7 +311,14 @@ def apply_push(
         if op.op_id != last + 1:
             resend_from = last + 1
             break
-        result = _apply_op(batch, op)
+        try:
+            result = _apply_op(batch, op, wait=op.op_id <= resent_through)
+        except _Missing as exc:
+            # a resent op whose record was lost in the restore and is not resent yet: it and the ops after it
+            # wait (nothing of them applied, no receipt); the laptop sends them again next round
+            waiting = Waiting(op_id=op.op_id, reason=f"{exc.code}: {_printable(str(exc))}")
+            resend_from = op.op_id
+            break
         results.append(result)
         receipts.append((device.id, op.op_id, result.status.value, result.reason, result.version, now))
         stored[op.op_id] = (result.status.value, result.reason, result.version)
@@ -281,10 +326,12 @@ def apply_push(
 
     _write_records(batch)
     _write_receipts(conn, receipts)
+    if batch.erased:
+        _mark_erasure(conn, device.commune_code, batch.erased)
     conn.execute(_DEV.update().where(_DEV.c.id == device.id).values(last_op_id=last, last_seen_at=now))
     if batch.seq != seq:
         conn.execute(_CTR.update().where(_CTR.c.commune_code == device.commune_code).values(seq=batch.seq))
-    return PushResponse(results=results, last_op_id=last, resend_from=resend_from, server_time=now)
+    return PushResponse(results=results, last_op_id=last, resend_from=resend_from, server_time=now, waiting=waiting)
 
 
 def _stored_receipts(conn: Connection, device_id: str, op_ids: list[int]) -> dict[int, tuple[str, str | None, int]]:
@@ -317,7 +364,9 @@ def _write_receipts(conn: Connection, receipts: list[tuple[str, int, str, str | 
         conn.exec_driver_sql(cols + "VALUES (?, ?, ?, ?, ?, ?)", receipts)
 
 
-def _apply_op(batch: _Batch, op: Op) -> OpResult:
+def _apply_op(batch: _Batch, op: Op, *, wait: bool = False) -> OpResult:
+    """Apply one op; a refusal becomes its answer. ``wait``: the op is resent after a restore, so a refusal
+    because something it names is missing (:class:`_Missing`) is raised instead, for the batch to stop."""
     try:
         if not all(storable_text(v) for v in (op.txn_id, op.created_at, op.author_id or "")):
             raise _Reject("invalid_text", "the op's txn_id, author_id or created_at holds a NUL or invalid Unicode")
@@ -329,6 +378,8 @@ def _apply_op(batch: _Batch, op: Op) -> OpResult:
             )
         if op.kind == OpKind.RESOLVE:
             return _resolve(batch, op)
+        if op.kind == OpKind.ERASE:
+            return _erase(batch, op)
         spec = F.TABLES.get(op.table)
         if spec is None:
             raise _Reject("unknown_table", f"table {op.table!r} does not sync from laptops")
@@ -339,11 +390,13 @@ def _apply_op(batch: _Batch, op: Op) -> OpResult:
         if op.kind == OpKind.INSERT:
             return _insert(batch, op, spec, rec)
         if rec is None:
-            raise _Reject("unknown_record", "the record is unknown to the server (its creation was not accepted)")
+            raise _Missing("unknown_record", "the record is unknown to the server (its creation was not accepted)")
         if op.kind == OpKind.DELETE:
             return _delete(batch, op, rec)
         return _update(batch, op, spec, rec)
     except _Reject as exc:
+        if wait and isinstance(exc, _Missing):
+            raise
         return OpResult(op_id=op.op_id, status=OpStatus.REJECTED, reason=f"{exc.code}: {_printable(str(exc))}")
 
 
@@ -388,6 +441,8 @@ def _insert(batch: _Batch, op: Op, spec: F.TableSpec, rec: _Rec | None) -> OpRes
         values = _insert_values(spec, op)
     if values.pop("deleted", False):
         raise _Reject("bad_field", "an insert cannot be a tombstone")
+    if values.get(E.MARKER) is not None:
+        raise _Reject("bad_field", "erased_at is set only by an erasure")
     data = {**spec.defaults, **values}
     data["deleted"] = False
     if rec is not None:
@@ -404,6 +459,11 @@ def _insert(batch: _Batch, op: Op, spec: F.TableSpec, rec: _Rec | None) -> OpRes
     _stamp(batch, op, data)
     version = batch.next_seq()
     data["_fields"] = {}
+    blank = _erased_parent(batch, op.table, data)
+    if blank:
+        # made before its laptop learnt of the erasure: the record stays (for the counts), its data does not
+        data.update(blank)
+        data["_erased"] = {"fields": sorted(blank), "version": version}
     batch.records[(op.table, op.row_id)] = _Rec(batch.device.commune_code, version, False, data, False, True)
     return OpResult(op_id=op.op_id, status=OpStatus.APPLIED, version=version)
 
@@ -442,6 +502,9 @@ def _update(batch: _Batch, op: Op, spec: F.TableSpec, rec: _Rec) -> OpResult:
     pairs = _prepared(batch, op)
     if pairs is None:
         pairs = _update_pairs(spec, op)
+    if E.MARKER in pairs:
+        raise _Reject("bad_field", "erased_at is set only by an erasure")
+    _check_not_erased(op, rec, pairs)
     if rec.deleted:
         incoming = {k: new for k, (_old, new) in pairs.items()}
         conflict_id = _add_conflict(batch, op, rec, DELETED_FIELD, False, True, incoming)
@@ -517,8 +580,11 @@ def _resolve(batch: _Batch, op: Op) -> OpResult:
         raise _Reject("bad_field", "only conflicts are resolved")
     conflict = batch.records.get((op.table, op.row_id))
     if conflict is None or conflict.commune_code != batch.device.commune_code:
+        # not a wait, even for a resent op: no laptop resends a conflict, and the op would block its laptop
         raise _Reject("other_commune", "no such conflict in this commune")
     author = batch.records.get(("app_user", op.author_id or ""))
+    if author is None and op.author_id:
+        raise _Missing("not_operator", "only a commune operator known to the server can resolve a conflict")
     if author is None or author.commune_code != batch.device.commune_code or author.deleted:
         raise _Reject("not_operator", "only a commune operator known to the server can resolve a conflict")
     if author.data.get("role") != Role.COMMUNE_OPERATOR.value:
@@ -562,6 +628,214 @@ def _resolve(batch: _Batch, op: Op) -> OpResult:
     conflict.version = batch.next_seq()
     conflict.dirty = True
     return OpResult(op_id=op.op_id, status=OpStatus.APPLIED, version=conflict.version)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Erasure (sync.erasure)
+
+#: tables whose new records belong to a person (directly or through a submission): (parent table, field)
+_LINKED: dict[str, tuple[str, str]] = {
+    "visit_action": ("person", "person_id"),
+    "assisted_submission": ("person", "person_id"),
+    "certificate": ("person", "person_id"),
+    "submission_status": ("assisted_submission", "submission_id"),
+}
+_LINKED_BLANK: dict[str, dict[str, Any]] = {
+    "visit_action": E.VISIT_ACTION,
+    "assisted_submission": E.SUBMISSION,
+    "certificate": E.CERTIFICATE,
+    "submission_status": E.SUBMISSION_STATUS,
+}
+
+
+def _erased_parent(batch: _Batch, table: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The blank values a new record gets when the person it belongs to was erased (else empty)."""
+    link = _LINKED.get(table)
+    if link is None:
+        return {}
+    parent = batch.records.get((link[0], str(data.get(link[1]))))
+    if parent is None or parent.commune_code != batch.device.commune_code:
+        return {}
+    if not (parent.data.get(E.MARKER) or (link[0] != "person" and parent.data.get("_erased"))):
+        return {}
+    return {k: v for k, v in _LINKED_BLANK[table].items() if data.get(k) != v}
+
+
+def _check_not_erased(op: Op, rec: _Rec, pairs: dict[str, Any]) -> None:
+    """Refuse (``erased``) an update that would bring erased data back: any change of an erased person made
+    before the erasure, a change filling in an erased person's personal fields, or a change of an erased field
+    of another record made against its value before the erasure."""
+    marker = rec.data.get("_erased")
+    if not isinstance(marker, dict):
+        return
+    fields = set(marker.get("fields") or ())
+    if rec.data.get(E.MARKER):
+        if op.base_version < int(marker.get("version") or 0):
+            raise _Reject("erased", "the person's data was erased after this change was made; it is dropped")
+        if any(n in E.PERSON and new != E.PERSON[n] for n, (_old, new) in pairs.items()):
+            raise _Reject("erased", "the person's data was erased; it is not entered again")
+        return
+    current = rec.data
+    for name, (old, _new) in pairs.items():
+        if name in fields and old != current.get(name):
+            raise _Reject("erased", f"{op.table}.{name} was erased after this change was made; it is dropped")
+
+
+def _find(batch: _Batch, table: str, name: str, values: Iterable[str]) -> list[str]:
+    """Row ids of the commune's records of ``table`` whose field ``name`` is one of ``values`` (stored ones
+    and this batch's own), all of them fetched into the batch."""
+    wanted = sorted({v for v in values if v})
+    if not wanted:
+        return []
+    conn = batch.conn
+    commune = batch.device.commune_code
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        if _pg(conn):
+            rows = conn.exec_driver_sql(
+                "SELECT row_id FROM record WHERE commune_code = %s AND table_name = %s"
+                " AND (data::jsonb ->> %s) = ANY(%s)",
+                (commune, table, name, chunk),
+            )
+        else:
+            rows = conn.exec_driver_sql(
+                "SELECT row_id FROM record WHERE commune_code = ? AND table_name = ?"
+                f" AND json_extract(data, '$.' || ?) IN ({','.join('?' * len(chunk))})",
+                (commune, table, name, *chunk),
+            )
+        found.update(str(r[0]) for r in rows)
+    _prefetch(batch, [(table, r) for r in found])
+    wanted_set = set(wanted)
+    out = []
+    for (t, row_id), rec in batch.records.items():
+        if t != table or rec is None or rec.commune_code != commune or rec.deleted:
+            continue
+        if str(rec.data.get(name)) in wanted_set:
+            out.append(row_id)
+    return sorted(out)
+
+
+def _rows(batch: _Batch, table: str, ids: Iterable[str]) -> list[dict[str, Any]]:
+    out = []
+    for row_id in ids:
+        rec = batch.records.get((table, row_id))
+        if rec is not None:
+            out.append({**rec.data, "id": row_id})
+    return out
+
+
+def _erase(batch: _Batch, op: Op) -> OpResult:
+    if op.table != "person":
+        raise _Reject("bad_field", "only a person is erased")
+    _check_uuid(op.row_id)
+    commune = batch.device.commune_code
+    rec = batch.records.get((op.table, op.row_id))
+    if rec is None:
+        raise _Missing("unknown_record", "the person is unknown to the server (their creation was not accepted)")
+    if rec.commune_code != commune:
+        raise _Reject("other_commune", "no such record in this commune")
+    author = batch.records.get(("app_user", op.author_id or ""))
+    if author is None and op.author_id:
+        raise _Missing("not_operator", "only a commune operator known to the server can erase a person's data")
+    if author is None or author.commune_code != commune or author.deleted:
+        raise _Reject("not_operator", "only a commune operator known to the server can erase a person's data")
+    if author.data.get("role") != Role.COMMUNE_OPERATOR.value:
+        raise _Reject("not_operator", "only a commune operator can erase a person's data")
+    reason = op.changes.get("reason")
+    erased_at = op.changes.get(E.MARKER)
+    if reason not in E.REASONS or set(op.changes) - {"reason", E.MARKER}:
+        raise _Reject("bad_field", f"an erasure carries a reason ({', '.join(E.REASONS)}) and erased_at")
+    if not isinstance(erased_at, str) or not 0 < len(erased_at) <= 40 or not storable_text(erased_at):
+        raise _Reject("bad_field", "erased_at must be a time")
+    if rec.data.get(E.MARKER):
+        return OpResult(op_id=op.op_id, status=OpStatus.APPLIED, reason="already erased", version=rec.version)
+
+    person = {**rec.data, "id": op.row_id}
+    related = E.Related(person=person)
+    hh_id = rec.data.get("household_id")
+    if isinstance(hh_id, str) and hh_id:
+        _prefetch(batch, [("household", hh_id)])
+        hh = batch.records.get(("household", hh_id))
+        if hh is not None and hh.commune_code == commune and not hh.deleted:
+            related.household = {**hh.data, "id": hh_id}
+            members = _find(batch, "person", "household_id", [hh_id])
+            related.other_members = sum(1 for m in members if m != op.row_id)
+            related.visits = _rows(batch, "visit", _find(batch, "visit", "household_id", [hh_id]))
+            visit_ids = [str(v["id"]) for v in related.visits]
+            pairs: list[tuple[Any, Any]] = []
+            for table in ("visit_finding", "visit_action"):
+                for r in _rows(batch, table, _find(batch, table, "visit_id", visit_ids)):
+                    pairs.append((r.get("visit_id"), r.get("person_id")))
+            related.subjects = E.subjects_of(pairs)
+    related.actions = _rows(batch, "visit_action", _find(batch, "visit_action", "person_id", [op.row_id]))
+    related.submissions = _rows(
+        batch, "assisted_submission", _find(batch, "assisted_submission", "person_id", [op.row_id])
+    )
+    related.statuses = _rows(
+        batch,
+        "submission_status",
+        _find(batch, "submission_status", "submission_id", [str(r["id"]) for r in related.submissions]),
+    )
+    related.certificates = _rows(batch, "certificate", _find(batch, "certificate", "person_id", [op.row_id]))
+    plan = E.plan(related, erased_at)
+
+    version = batch.next_seq()
+    who = [op.author_id, batch.device.id, op.created_at]
+    for (table, row_id), blank in plan.items():
+        target = batch.records.get((table, row_id))
+        if target is None:
+            continue
+        values = E.changed(target.data, blank)
+        if not values and table != "person":
+            continue
+        target.data.update(values)
+        provenance = target.data.setdefault("_fields", {})
+        for name in values:
+            provenance[name] = who
+        target.data["_erased"] = {"fields": sorted(blank), "version": version}
+        _stamp(batch, op, target.data)
+        target.version = version if (table, row_id) == ("person", op.row_id) else batch.next_seq()
+        target.dirty = True
+
+    # conflicts holding the erased values: blanked (and closed when about an erased field)
+    keys = {row_id for _table, row_id in plan}
+    for cid in _find(batch, CONFLICT_TABLE, "row_id", keys):
+        conflict = batch.records[(CONFLICT_TABLE, cid)]
+        assert conflict is not None
+        cdata = conflict.data
+        blanks = plan.get((str(cdata.get("table_name")), str(cdata.get("row_id"))))
+        if blanks is None:
+            continue
+        name = str(cdata.get("field"))
+        closing = name in blanks and cdata.get("status") == "open"
+        if not E.scrub_conflict(name, cdata, blanks) and not closing:
+            continue
+        if closing:
+            cdata.update(
+                status="resolved", resolved_value=blanks[name], resolved_by=op.author_id, resolved_at=op.created_at
+            )
+        cdata["updated_at"] = batch.now
+        conflict.version = batch.next_seq()
+        conflict.dirty = True
+    batch.erased = max(batch.erased, batch.seq)
+    return OpResult(op_id=op.op_id, status=OpStatus.APPLIED, version=version)
+
+
+def _mark_erasure(conn: Connection, commune_code: int, version: int) -> None:
+    """Remember the commune's latest erasure (snapshots below it are stale) and tell the snapshot keeper."""
+    key = erasure_mark_key(commune_code)
+    insert = _pg_insert if _pg(conn) else _sqlite_insert
+    stmt = insert(_META).values(key=key, value=str(version))
+    conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": str(version)}))
+    for hook in list(ERASURE_HOOKS):
+        hook(conn.engine, commune_code)
+
+
+def erasure_mark(conn: Connection, commune_code: int) -> int:
+    """The version of the commune's latest erasure (0: none)."""
+    row = conn.execute(select(_META.c.value).where(_META.c.key == erasure_mark_key(commune_code))).first()
+    return 0 if row is None else int(row[0])
 
 
 def _write_records(batch: _Batch) -> None:

@@ -8,7 +8,7 @@ from, and the public verification page ``/v/<payload>``.
   unchanged key certificate comes out byte for byte the same).
 - **Commune keys**: the private key is stored encrypted (AES-256-GCM, the key id as associated data) under the
   **server secret**, 32 random bytes in a file outside the database (:func:`secret_path`): a stolen database
-  dump holds no usable key, and the secret must be backed up apart from the database (docs/DEPLOYMENT.md).
+  dump holds no usable key, and the secret must be backed up apart from the database (docs/DEPLOY.md).
 - **Revocation lists**: laptops sync ``certificate_revocation`` records; before the lists are served the server
   merges each commune's revoked serials and signs them with the commune's current key, with a higher counter.
   A list only ever grows (laptops refuse one that drops a serial).
@@ -667,6 +667,67 @@ class _Verifier:
 # Serial blocks
 
 
+#: how far a commune's first serial block after a restore of the server database jumps past the highest serial
+#: the restored database knows: blocks reserved after the backup are not in it, and laptops hold them
+RESTORE_SERIAL_GAP: Final = 1_000_000
+#: server_meta: which database this is (PostgreSQL: its pg_database oid), to notice it was restored into another
+_IDENTITY_KEY: Final = "serials.database_identity"
+#: server_meta: how many restores were noticed; and per commune, the count at its last serial block
+_GENERATION_KEY: Final = "serials.restore_generation"
+
+
+def _commune_generation_key(commune_code: int) -> str:
+    return f"serials.restore_generation.{commune_code}"
+
+
+def database_identity(conn: Connection) -> str | None:
+    """What tells this database from a restored copy of it: PostgreSQL gives every database (``createdb`` +
+    ``pg_restore``, ``CREATE DATABASE … TEMPLATE``) a new oid. None on SQLite (a copied file is the same)."""
+    if conn.dialect.name != "postgresql":
+        return None
+    oid = conn.exec_driver_sql("SELECT oid FROM pg_database WHERE datname = current_database()").scalar_one()
+    return f"postgresql:{oid}"
+
+
+def notice_restore(conn: Connection) -> bool:
+    """At server start: whether this database is a restored copy (its identity differs from the one stored in
+    it). A restore is counted; every commune's next serial block then jumps :data:`RESTORE_SERIAL_GAP` ahead
+    (:func:`allocate_serials`), past the blocks reserved after the backup, which the restored database lacks."""
+    identity = database_identity(conn)
+    if identity is None:
+        return False
+    held = _meta(conn, _IDENTITY_KEY).get(_IDENTITY_KEY)
+    if held == identity:
+        return False
+    if held is not None:
+        restores = int(_meta(conn, _GENERATION_KEY).get(_GENERATION_KEY) or 0)
+        _set_meta(conn, {_GENERATION_KEY: str(restores + 1)})
+    _set_meta(conn, {_IDENTITY_KEY: identity})
+    return held is not None
+
+
+def _highest_certificate_serial(conn: Connection, commune_code: int) -> int:
+    """The highest serial of the commune's certificates the server holds (synced from laptops): a block never
+    starts at or below one of them."""
+    from dlso_desktop.certificates.record import parse_certificate_number
+
+    high = 0
+    rows = conn.execute(
+        select(_REC.c.data).where(_REC.c.table_name == "certificate", _REC.c.commune_code == commune_code)
+    )
+    for (data,) in rows:
+        number = json.loads(data).get("number") if data else None
+        if not isinstance(number, str):
+            continue
+        try:
+            code, serial = parse_certificate_number(number)
+        except ValueError:
+            continue
+        if code == commune_code:
+            high = max(high, serial)
+    return high
+
+
 def allocate_serials(conn: Connection, device: DeviceInfo, request_id: str, count: int, now: str) -> tuple[int, int]:
     """(first, last) reserved for ``device``: after the commune's highest reserved serial, the first block
     starting at 1; the same block again for the same request id. Serialised per commune by the commune
@@ -686,7 +747,16 @@ def allocate_serials(conn: Connection, device: DeviceInfo, request_id: str, coun
             )
         return int(known[2]), int(known[3])
     high = conn.execute(select(func.max(_BLOCK.c.last)).where(_BLOCK.c.commune_code == device.commune_code)).scalar()
-    first = int(high or 0) + 1
+    first = max(int(high or 0), _highest_certificate_serial(conn, device.commune_code)) + 1
+    restores = int(_meta(conn, _GENERATION_KEY).get(_GENERATION_KEY) or 0)
+    if restores:
+        commune_key = _commune_generation_key(device.commune_code)
+        seen = _meta(conn, commune_key).get(commune_key)
+        if seen is None or int(seen) < restores:
+            # the first block since the database was restored: blocks reserved after the backup are unknown
+            # here but held by laptops; jump past them
+            first += RESTORE_SERIAL_GAP
+            _set_meta(conn, {commune_key: str(restores)})
     last = first + count - 1
     if last > MAX_SERIAL:
         raise KeysError(
@@ -742,6 +812,12 @@ def install(
 
     gate = slots or FifoSemaphore(1_000_000)
     verifier = _Verifier()
+    try:
+        with engine.begin() as conn:
+            if notice_restore(conn):
+                log.warning("this database is a restored copy: the next serial block of every commune skips ahead")
+    except Exception as exc:  # an unmigrated database: nothing to notice; the endpoints will say what is wrong
+        log.warning("could not check whether the database was restored: %s", type(exc).__name__)
 
     def secret() -> Path:
         # evaluated per request: the path follows $DLSO_SERVER_SECRET_FILE and the database URL

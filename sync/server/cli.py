@@ -10,12 +10,14 @@
                                          [--valid-from YYYY-MM-DD] [--valid-days N]
     dlso-server admin keys revoke KEY_ID --after TIME --root-key FILE [--passphrase-file F]
     dlso-server admin keys list [--json]
+    dlso-server admin audit verify (--device ID | --commune CODE) [--json]
+    dlso-server admin audit export (--device ID | --commune CODE) --out FILE [--format csv|jsonl]
 
 Every command takes ``--database-url`` (else ``$DLSO_SERVER_DATABASE_URL``, else the SQLite file
 ``./server-data/dlso-server.sqlite``) and brings the database to the newest schema first, so codes can be issued
 before the server ever ran. ``serve`` migrates once, then serves the API with uvicorn.
 
-``admin keys`` holds the certificate keys (docs/DEPLOYMENT.md, "The root key ceremony"): the provincial root
+``admin keys`` holds the certificate keys (docs/DEPLOY.md, section 8, the root key ceremony): the provincial root
 key lives in an encrypted PEM file, offline, and is given to ``issue-commune`` and ``revoke`` each time; the
 database keeps its public key only. Commune keys are stored encrypted under the server secret, a file beside the
 SQLite database (else ``./server-data/``), or ``$DLSO_SERVER_SECRET_FILE``.
@@ -138,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin_sub = a.add_subparsers(
         dest="admin_command",
         required=True,
-        metavar="{enrollment-code,devices,stats,prune-tombstones,snapshots,keys}",
+        metavar="{enrollment-code,devices,stats,prune-tombstones,snapshots,keys,audit}",
         parser_class=_Parser,
     )
 
@@ -219,6 +221,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     kl = keys_sub.add_parser("list", parents=[common], help="the commune keys and the trust list's sequence")
     kl.add_argument("--json", action="store_true", help="machine-readable output")
+
+    whose = _Parser(add_help=False)
+    one_of = whose.add_mutually_exclusive_group(required=True)
+    one_of.add_argument("--device", metavar="ID", help="one laptop's copy")
+    one_of.add_argument("--commune", type=_commune, help="every laptop of a commune")
+    au = admin_sub.add_parser("audit", help="the copies of the laptops' audit trails: check their chains, export")
+    au_sub = au.add_subparsers(dest="audit_command", required=True, metavar="{verify,export}", parser_class=_Parser)
+    av = au_sub.add_parser("verify", parents=[common, whose], help="check the hash chain of each copy (exit 1: broken)")
+    av.add_argument("--json", action="store_true", help="machine-readable output")
+    ae = au_sub.add_parser("export", parents=[common, whose], help="write the copies to a file (CSV or JSON Lines)")
+    ae.add_argument("--out", type=Path, required=True, metavar="FILE", help="the file to write")
+    ae.add_argument("--format", choices=("csv", "jsonl"), default="csv", help="csv (Excel) or jsonl (exact values)")
     return p
 
 
@@ -778,6 +792,59 @@ def _keys_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _audit_devices(args: argparse.Namespace, engine: Engine) -> list[str]:
+    from sync.server import audit
+
+    with engine.connect() as conn:
+        found = audit.devices_of(conn, device_id=args.device, commune_code=args.commune)
+    if not found and args.device is not None:
+        raise BadInput(f"Không có máy nào có mã {args.device}", f"No device has the id {args.device}")
+    return found
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    from sync.server import audit
+
+    engine = _migrated(args.database_url)
+    try:
+        reports = []
+        for device_id in _audit_devices(args, engine):
+            with engine.connect() as conn:
+                reports.append({"device_id": device_id, **audit.verify_device(conn, device_id).as_dict()})
+    finally:
+        engine.dispose()
+    if args.json:
+        _say(json.dumps(reports, ensure_ascii=False, indent=2))
+    elif not reports:
+        _say(_msg("Xã này chưa có máy nào.", "This commune has no device."))
+    for r in reports if not args.json else []:
+        if r["ok"]:
+            _say(_msg(f"{r['device_id']}: nguyên vẹn, {r['checked']} mục, mục cuối {r['last_seq'] or '-'}.",
+                      f"{r['device_id']}: intact, {r['checked']} entries, last {r['last_seq'] or '-'}."))  # fmt: skip
+        else:
+            _say(_msg(f"{r['device_id']}: BỊ THAY ĐỔI tại mục {r['broken_seq']} ({r['detail']}).",
+                      f"{r['device_id']}: TAMPERED WITH at entry {r['broken_seq']} ({r['detail']})."))  # fmt: skip
+    return EXIT_OK if all(r["ok"] for r in reports) else EXIT_FAIL
+
+
+def _audit_export(args: argparse.Namespace) -> int:
+    from sync.server import audit
+
+    out: Path = args.out
+    if out.is_dir() or not out.parent.is_dir():
+        raise BadInput(f"Không ghi được vào {out}: thư mục không tồn tại.", f"Cannot write {out}: no such folder.")
+    engine = _migrated(args.database_url)
+    try:
+        devices = _audit_devices(args, engine)
+        with engine.connect() as conn:
+            n = audit.export(conn, devices, out, args.format)
+    finally:
+        engine.dispose()
+    _say(_msg(f"Đã xuất {n} mục nhật ký của {len(devices)} máy vào {out}.",
+              f"Exported {n} audit entries of {len(devices)} devices to {out}."))  # fmt: skip
+    return EXIT_OK
+
+
 def _keys(args: argparse.Namespace) -> int:
     commands = {
         "init-root": _keys_init_root,
@@ -805,6 +872,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _prune(args)
         if args.admin_command == "keys":
             return _keys(args)
+        if args.admin_command == "audit":
+            return _audit_verify(args) if args.audit_command == "verify" else _audit_export(args)
         if args.admin_command == "snapshots":
             return _snapshots_build(args) if args.snapshots_command == "build" else _snapshots_list(args)
         return _stats(args)

@@ -168,6 +168,7 @@ def make_engine(url: str, *, background_checkpoints: bool = False) -> Engine:
             url,
             poolclass=NullPool if memory else QueuePool,
             connect_args={"check_same_thread": False},
+            hide_parameters=True,  # an error's text (logged with its traceback) never carries the rows' values
             **({} if memory else {"pool_size": 8, "max_overflow": 40}),
         )
         checkpointed = background_checkpoints and not memory
@@ -179,7 +180,7 @@ def make_engine(url: str, *, background_checkpoints: bool = False) -> Engine:
             _Checkpointer(engine).start()
         return engine
     # enough connections for the requests at work at once (app.MAX_CONCURRENT) and those finishing
-    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True, hide_parameters=True)
 
 
 def migrate(engine: Engine) -> None:

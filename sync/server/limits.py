@@ -1,4 +1,4 @@
-"""Rate limits of the provincial server's public doors (docs/SYNC_PROTOCOL.md, "Security"; docs/DEPLOYMENT.md).
+"""Rate limits of the provincial server's public doors (docs/SYNC_PROTOCOL.md, "Security"; docs/DEPLOY.md).
 
 In-process token buckets, per worker process, keyed by the client's IP address (:func:`client_ip`: the peer,
 or ``X-Forwarded-For`` only when the peer is a proxy listed in ``$DLSO_SERVER_TRUSTED_PROXIES``):

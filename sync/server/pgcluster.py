@@ -60,8 +60,10 @@ def _version_key(path: str) -> tuple[int, ...]:
     return tuple(int(p) for p in re.findall(r"\d+", version)) or (0,)
 
 
-def _bin_dir() -> Path | None:
-    """The newest ``/usr/lib/postgresql/<version>/bin`` that has initdb, pg_ctl and postgres."""
+def bin_dir() -> Path | None:
+    """The newest ``/usr/lib/postgresql/<version>/bin`` that has initdb, pg_ctl and postgres (None: not
+    installed). Its client tools (``pg_dump``, ``pg_restore``, ``createdb``, ``psql``) are the ones to use with
+    a cluster of that version."""
     for candidate in sorted(glob.glob(_BIN_GLOB), key=_version_key, reverse=True):
         d = Path(candidate)
         if all(os.access(d / exe, os.X_OK) for exe in ("initdb", "pg_ctl", "postgres")):
@@ -92,7 +94,7 @@ class PgCluster:
     @staticmethod
     def available() -> bool:
         """True when PostgreSQL's server binaries are installed (Debian: the ``postgresql`` package)."""
-        return _bin_dir() is not None
+        return bin_dir() is not None
 
     @property
     def running(self) -> bool:
@@ -134,7 +136,7 @@ class PgCluster:
         """initdb (once) and start on a free loopback port; returns when the server accepts connections."""
         if self.running:
             return
-        self._bin = _bin_dir()
+        self._bin = bin_dir()
         if self._bin is None:
             raise PgClusterError(f"PostgreSQL is not installed (no initdb under {_BIN_GLOB}); apt install postgresql")
         self.base_dir.mkdir(parents=True, exist_ok=True)
@@ -218,12 +220,15 @@ class PgCluster:
             start_new_session=True,  # survives a kill of the owner's process group long enough to act
         )
 
-    def stop(self) -> None:
-        """Stop the server at once (``pg_ctl stop -m immediate``); the data stays in base_dir."""
+    def stop(self, mode: str = "immediate") -> None:
+        """Stop the server (``pg_ctl stop -m immediate`` by default: at once; ``"fast"`` checkpoints first, for a
+        cluster that is kept); the data stays in base_dir."""
         if not self.running:
             return
+        if mode not in ("immediate", "fast", "smart"):
+            raise ValueError(f"pg_ctl stop mode {mode!r}")
         try:
-            self._run("pg_ctl", "stop", "-D", str(self.data_dir), "-m", "immediate", "-w", "-t", "30")
+            self._run("pg_ctl", "stop", "-D", str(self.data_dir), "-m", mode, "-w", "-t", "60")
         finally:
             self.port = None
             atexit.unregister(self.stop)
@@ -263,6 +268,42 @@ class PgCluster:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
     # --------------------------------------------------------------------------------------------------
+    # Backups, as docs/DEPLOY.md does them: ``pg_dump -Fc`` and ``createdb`` + ``pg_restore`` into a fresh
+    # database. These are client programs: they connect over TCP like any client (and may run as root).
+
+    def _client(self, exe: str, *args: str, timeout: float = 600) -> None:
+        if self.port is None or self._bin is None:
+            raise PgClusterError("the cluster is not running")
+        conn = ["-h", "127.0.0.1", "-p", str(self.port), "-U", SUPERUSER]
+        try:
+            done = subprocess.run(
+                [str(self._bin / exe), *conn, *args],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+                env={**os.environ, "PGCONNECT_TIMEOUT": "10"},
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise PgClusterError(f"{exe} did not finish in {timeout:.0f} s") from exc
+        if done.returncode != 0:
+            raise PgClusterError(f"{exe} failed (exit {done.returncode}): {(done.stderr or done.stdout).strip()}")
+
+    def dump(self, name: str, dest: Path) -> None:
+        """``pg_dump -Fc`` of database ``name`` into the file ``dest`` (PostgreSQL's compressed custom format)."""
+        self._client("pg_dump", "-Fc", "-d", name, "-f", str(dest))
+
+    def restore(self, dump: Path, name: str) -> str:
+        """A new database ``name`` (``createdb -T template0``) filled from ``dump`` with ``pg_restore`` in one
+        transaction that stops at the first error; returns its SQLAlchemy URL."""
+        if not _NAME.match(name):
+            raise ValueError(f"database name {name!r}: use lower-case letters, digits and _ (at most 63)")
+        self._client("createdb", "-T", "template0", "-E", "UTF8", name)
+        self._client("pg_restore", "--exit-on-error", "--single-transaction", "--no-owner", "-d", name, str(dump))
+        return self.url(name)
+
+    # --------------------------------------------------------------------------------------------------
     def __enter__(self) -> PgCluster:
         self.start()
         return self
@@ -274,31 +315,53 @@ class PgCluster:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m sync.server.pgcluster [--port 8000] [--dir DIR]``: the sync server on a throwaway PostgreSQL
-    cluster (what ``make server-pg`` needs); the cluster stops, and is deleted unless ``--dir`` named it, when
-    the server stops."""
+    """``python -m sync.server.pgcluster [--port 8000] [--workers N] [--dir DIR]``: the sync server
+    (``dlso-server serve``) on a PostgreSQL cluster of its own, to try the production setting on one machine
+    (what ``make server-pg`` runs). The database is ``dlso``; the snapshots and the server secret live in the
+    cluster's folder too (unless $DLSO_SERVER_SNAPSHOT_DIR / $DLSO_SERVER_SECRET_FILE name others), so nothing
+    of a throwaway cluster outlives it. Ctrl+C (or SIGTERM) stops the server, then the cluster, which is deleted
+    unless ``--dir`` named it (then it is kept, durable, and used again by the next run)."""
     import argparse
 
-    from sync.server import cli
+    from sync.server import certs, cli, snapshot
+    from sync.server.db import ENV_URL
 
     parser = argparse.ArgumentParser(prog="python -m sync.server.pgcluster", description=main.__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", default="8000")
+    parser.add_argument("--workers", default="1", help="uvicorn worker processes (default 1)")
     parser.add_argument("--dir", type=Path, help="keep the cluster here (default: a temporary folder, deleted)")
     args = parser.parse_args(argv)
     if not PgCluster.available():
         sys.stderr.write(f"PostgreSQL is not installed (no initdb under {_BIN_GLOB}); apt install postgresql\n")
         return 1
-    # uvicorn shuts down gracefully on SIGTERM, then re-raises it: make that an exit that stops the cluster
+    # SIGTERM like Ctrl+C: `serve` stops gracefully, then the cluster is stopped below
     signal.signal(signal.SIGTERM, lambda _sig, _frame: sys.exit(0))
-    base = args.dir or Path(tempfile.mkdtemp(prefix="dlso-pg-", dir="/tmp"))
+    base = (args.dir or Path(tempfile.mkdtemp(prefix="dlso-pg-", dir="/tmp"))).absolute()
+    os.environ.setdefault(snapshot.ENV_DIR, str(base / "snapshots"))
+    os.environ.setdefault(certs.ENV_SECRET, str(base / "secret" / certs.SECRET_FILE))
+    cluster = PgCluster(base, durable=args.dir is not None)
     try:
-        with PgCluster(base) as cluster:
-            with psycopg.connect(cluster._admin_conninfo(), autocommit=True) as conn:
-                exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'dlso'").fetchone()
-            url = cluster.url("dlso") if exists else cluster.create_database("dlso")
-            return cli.main(["serve", "--host", args.host, "--port", args.port, "--database-url", url])
+        cluster.start()
+        with psycopg.connect(cluster._admin_conninfo(), autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'dlso'").fetchone()
+        url = cluster.url("dlso") if exists else cluster.create_database("dlso")
+        sys.stdout.write(
+            f"PostgreSQL {cluster._bin.parent.name if cluster._bin else ''} in {base}, port {cluster.port}."
+            " Admin commands from another terminal:\n"
+            f"  export {ENV_URL}={url} {snapshot.ENV_DIR}={os.environ[snapshot.ENV_DIR]}"
+            f" {certs.ENV_SECRET}={os.environ[certs.ENV_SECRET]}\n"
+            "  dlso-server admin enrollment-code --commune 24133\n"
+        )
+        sys.stdout.flush()
+        return cli.main(
+            ["serve", "--host", args.host, "--port", args.port, "--workers", args.workers, "--database-url", url]
+        )
+    except PgClusterError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 1
     finally:
+        cluster.stop("fast" if args.dir is not None else "immediate")
         if args.dir is None:
             shutil.rmtree(base, ignore_errors=True)
 

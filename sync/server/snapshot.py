@@ -17,6 +17,11 @@ Files, per commune and laptop schema revision, in the snapshot folder:
 A snapshot is only served to a laptop of the same schema revision and search-document version (anything else
 pulls record by record, as before) and only while its cursor is at most the commune's high-water mark and not
 below the purge mark of old tombstones.
+
+A snapshot made before an erasure of a person's data holds that data: the erasure deletes the commune's
+snapshot files at once (:data:`sync.server.apply.ERASURE_HOOKS`), a snapshot whose cursor is below the
+commune's latest erasure is never served (and its files are deleted when asked for), and the next one is
+built from an empty database, not refreshed from the old file (whose free pages could still hold the text).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import shutil
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -47,7 +53,7 @@ from dlso_desktop.storage import schema as laptop_schema
 from dlso_desktop.storage import search as laptop_search
 from dlso_desktop.storage.store import Database
 from sync.protocol import PulledChange
-from sync.server.apply import DeviceInfo
+from sync.server.apply import ERASURE_HOOKS, DeviceInfo, erasure_mark
 from sync.server.db import DEFAULT_SQLITE, read_only, writing
 from sync.server.models import CommuneCounter, Record
 
@@ -146,6 +152,24 @@ def _marks(engine: Engine, commune: int) -> tuple[int, int]:
     return (0, 0) if row is None else (int(row[0]), int(row[1]))
 
 
+def _erasure_mark(engine: Engine, commune: int) -> int:
+    with read_only(engine) as conn:
+        return erasure_mark(conn, commune)
+
+
+def invalidate(folder: Path, commune: int) -> int:
+    """Delete every snapshot file of the commune (all schema tags): they may hold a person's erased data.
+    Returns how many files were deleted. A download in progress keeps reading the file it opened."""
+    removed = 0
+    for pattern in (f"{commune}-*.json", f"{commune}-*.sqlite.gz"):
+        for path in folder.glob(pattern):
+            path.unlink(missing_ok=True)
+            removed += 1
+    if removed:
+        log.info("snapshot of commune %s deleted after an erasure", commune)
+    return removed
+
+
 def _pages(engine: Engine, commune: int, after: int, high: int) -> Iterator[tuple[list[PulledChange], int]]:
     """The commune's records above ``after`` up to ``high`` in change order, a page at a time, each with the
     cursor a laptop would get for it."""
@@ -189,6 +213,8 @@ def build(
             Path(f"{work}{suffix}").unlink(missing_ok=True)
         start = 0
         db = None
+        if previous is not None and previous.cursor < _erasure_mark(engine, commune):
+            full = True  # the old file holds erased data, in its records or its free pages
         if not full and previous is not None and usable(previous, high, pruned):
             if previous.cursor == high:
                 return previous
@@ -380,6 +406,14 @@ def install(
     builder = builder or Builder(engine, folder)
     app.state.snapshots = builder
 
+    engine_ref = weakref.ref(engine)  # the hook must not keep a closed server's engine alive
+
+    def erased(source: Engine, commune: int) -> None:
+        if source is engine_ref():
+            invalidate(folder, commune)
+
+    ERASURE_HOOKS.append(erased)
+
     def unavailable(why_vi: str, why_en: str) -> ApiError:
         return ApiError(404, "snapshot_unavailable", why_vi, why_en)
 
@@ -408,6 +442,9 @@ def install(
             )
         high, pruned = _marks(engine, dev.commune_code)
         info = current(folder, dev.commune_code)
+        if info is not None and info.cursor < _erasure_mark(engine, dev.commune_code):
+            invalidate(folder, dev.commune_code)  # made before an erasure: it holds the erased data
+            info = None
         if info is None or not usable(info, high, pruned):
             if high >= max(1, builder.min_changes):
                 builder.request(dev.commune_code)

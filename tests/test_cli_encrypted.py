@@ -1,0 +1,114 @@
+"""`dlso` on an encrypted laptop database: --user, the PIN from DLSO_PIN (never an argument), wrong PINs,
+the recovery key, and encrypted backups with their recovery-only keystore (issue 6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cli_support import Cli
+
+from dlso_desktop.services import Services
+from dlso_desktop.storage import keystore as keystore_module
+from dlso_desktop.storage.db import is_plaintext_sqlite
+from dlso_desktop.storage.keystore import Keystore, PinThrottle, keystore_path, throttle_path
+from dlso_desktop.storage.store import create_encrypted_database, open_database
+
+COMMUNE = 24133
+
+
+@pytest.fixture(autouse=True)
+def _fast_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(keystore_module, "SCRYPT_N", 2**12)
+    for name in ("DLSO_PIN", "DLSO_USER", "DLSO_RECOVERY_KEY", "DLSO_NEW_PIN", "DLSO_LANG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def laptop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Cli, str]:
+    data = tmp_path / "data"
+    db = create_encrypted_database(data / "dlso.sqlite", COMMUNE)
+    try:
+        op = Services(db).users.create("Nguyễn Thị Lan", "commune_operator", "246810")
+        Services(db, user_id=op.id).users.create("Y Mek Ê Nuôl", "team_member", "135790")
+        Services(db, user_id=op.id).villages.create("Buôn Ko Tam", "buon")
+        recovery = db.new_recovery_key()
+    finally:
+        db.close()
+    return Cli(data, capsys), recovery
+
+
+def test_a_user_and_pin_open_the_database(laptop: tuple[Cli, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    cli, _ = laptop
+    monkeypatch.setenv("DLSO_PIN", "135790")
+    assert cli("--user", "y mek e nuol", "--json", "stats") == 0, cli.err  # name without accents
+    assert '"village": 1' in cli.out
+    monkeypatch.setenv("DLSO_USER", "Nguyễn Thị Lan")
+    monkeypatch.setenv("DLSO_PIN", "246810")
+    assert cli("stats") == 0, cli.err
+
+
+def test_several_users_need_a_choice(laptop: tuple[Cli, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    cli, _ = laptop
+    monkeypatch.setenv("DLSO_PIN", "246810")
+    assert cli("stats") == 2
+    assert "--user" in cli.err and "Nguyễn Thị Lan" in cli.err
+    assert cli("--user", "Người Lạ", "stats") == 2 and "Người Lạ" in cli.err
+
+
+def test_a_wrong_pin_exits_2_changes_nothing_and_counts(
+    laptop: tuple[Cli, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli, _ = laptop
+    before = (cli.db_path.read_bytes(), keystore_path(cli.db_path).read_bytes())
+    monkeypatch.setenv("DLSO_PIN", "000000")
+    for _ in range(3):
+        assert cli("--user", "Nguyễn Thị Lan", "stats") == 2
+        assert "Mã PIN không đúng" in cli.err
+    assert (cli.db_path.read_bytes(), keystore_path(cli.db_path).read_bytes()) == before
+    assert PinThrottle(throttle_path(cli.db_path)).failures == 3  # shared with the app
+    monkeypatch.setenv("DLSO_PIN", "246810")
+    monkeypatch.setenv("DLSO_LANG", "en")
+    assert cli("--user", "Nguyễn Thị Lan", "stats") == 2  # the delay applies to the right PIN too
+    assert "Too many wrong PINs" in cli.err
+
+
+def test_the_pin_is_never_an_argument(laptop: tuple[Cli, str]) -> None:
+    cli, _ = laptop
+    assert cli("--pin", "246810", "stats") == 2  # no such option
+
+
+def test_recover_sets_a_forgotten_pin(laptop: tuple[Cli, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    cli, recovery = laptop
+    monkeypatch.setenv("DLSO_RECOVERY_KEY", "AAAAA-" * 7 + "AAAAA")
+    monkeypatch.setenv("DLSO_NEW_PIN", "112233")
+    assert cli("recover", "--for", "Y Mek Ê Nuôl") == 2  # malformed key: nothing changed
+    monkeypatch.setenv("DLSO_RECOVERY_KEY", recovery.lower())
+    assert cli("recover", "--for", "Y Mek Ê Nuôl") == 0, cli.err
+    monkeypatch.delenv("DLSO_RECOVERY_KEY")
+    monkeypatch.setenv("DLSO_PIN", "112233")
+    assert cli("--user", "Y Mek Ê Nuôl", "stats") == 0, cli.err
+
+
+def test_backup_is_encrypted_and_carries_a_recovery_only_keystore(
+    laptop: tuple[Cli, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    cli, recovery = laptop
+    monkeypatch.setenv("DLSO_PIN", "246810")
+    out = tmp_path / "usb" / "copy.sqlite"
+    out.parent.mkdir()
+    assert cli("--user", "Nguyễn Thị Lan", "backup", "--out", str(out)) == 0, cli.err
+    assert not is_plaintext_sqlite(out) and "Buôn Ko Tam".encode() not in out.read_bytes()
+    copy = Keystore.load(keystore_path(out))
+    assert copy.users() == [] and copy.has_recovery  # no PIN entry to attack
+    db = open_database(out, key=copy.unlock_with_recovery(recovery))
+    try:
+        assert [v.name for v in Services(db).villages.list_all()] == ["Buôn Ko Tam"]
+    finally:
+        db.close()
+
+
+def test_a_plaintext_database_needs_no_pin(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cli = Cli(tmp_path / "plain", capsys)
+    assert cli("init", "--commune", "24133") == 0
+    assert cli("stats") == 0, cli.err
