@@ -358,6 +358,7 @@ def add_visits(db: Any, user_id: str, n: int, seed: int = SEED, batch: int = 500
     one service call per visit took ~28 ms here on a loaded machine, which made building the 100,000-visit
     commune take most of an hour."""
     from dlso_desktop import catalogue, demo
+    from dlso_desktop.ids import VN_TZ
     from dlso_desktop.models import DIGITAL_STATUS_FIELDS, ActionKind, ConsentScope
     from dlso_desktop.services.visits import CONSENT_TEXT_VERSION
 
@@ -401,7 +402,7 @@ def add_visits(db: Any, user_id: str, n: int, seed: int = SEED, batch: int = 500
                 for code in rng.sample(follow_ups, rng.choice((0, 1, 1, 2))):
                     actions.append((ActionKind.FOLLOW_UP.value, code, None))
                 day = ref - timedelta(days=rng.randrange(demo.ACTIVITY_DAYS))
-                at = datetime(day.year, day.month, day.day, rng.randint(7, 18), rng.randrange(60), tzinfo=demo.VN_TZ)
+                at = datetime(day.year, day.month, day.day, rng.randint(7, 18), rng.randrange(60), tzinfo=VN_TZ)
                 visit = uow.insert(
                     "visit",
                     {

@@ -31,10 +31,11 @@ import random
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any, Final
 
 from dlso_desktop import admin_units, catalogue
+from dlso_desktop.ids import VN_TZ
 from dlso_desktop.models import (
     DIGITAL_STATUS_FIELDS,
     ActionKind,
@@ -71,7 +72,6 @@ __all__ = [
 
 #: Visits, sessions and submissions fall within this many days before the reference date.
 ACTIVITY_DAYS: Final = 120
-VN_TZ: Final = timezone(timedelta(hours=7), "ICT")
 
 MALE: Final = Sex.MALE.value
 FEMALE: Final = Sex.FEMALE.value

@@ -11,7 +11,7 @@ def new_id() -> str:
 
 
 #: Vietnam's time (no daylight saving): the dates people see and print are Vietnamese dates
-VN_TZ = timezone(timedelta(hours=7), "ICT")
+VN_TZ = timezone(timedelta(hours=7), "ICT")  # the one definition: everything else imports it
 
 
 def vietnam_today() -> date:

@@ -3,11 +3,12 @@ personal data outside the encrypted database").
 
 Every place the app logs was read (``grep -rn "log\\.\\|logging" dlso_desktop sync ui main.py``): the laptop's
 storage, services and sync engine do not log at all; the server logs ids, commune codes and counts; the UI logs
-failures (``ui/tasks.py``, ``ui/errors.py``, ``ui/sync_controller.py``, ``ui/sync_page.py``) with the exception's
-text. A realistic flow runs here with every logger at DEBUG (two encrypted laptops, demo data, edits, searches,
-a certificate, a backup, keystore changes, wrong PINs, sync rounds through a real server app with its snapshot
-builder), and no record may contain any of its personal values or secrets. What the UI would log of a failure is
-checked on the exceptions themselves (strict xfail where it leaks today).
+failures (``ui/tasks.py``, ``ui/errors.py``, ``ui/sync_controller.py``, ``ui/sync_page.py``) through
+``dlso_desktop.logsafe.describe``: the exception's type, code and stack, never its text. A realistic flow runs
+here with every logger at DEBUG (two encrypted laptops, demo data, edits, searches, a certificate, a backup,
+keystore changes, wrong PINs, sync rounds through a real server app with its snapshot builder), and no record may
+contain any of its personal values or secrets. What the UI would log of a failure is checked with ``describe``
+and through ``ui.tasks``.
 """
 
 from __future__ import annotations

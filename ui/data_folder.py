@@ -16,6 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from dlso_desktop import paths
+from dlso_desktop.storage.keystore import keystore_path, throttle_path
 from dlso_desktop.storage.store import Database
 
 
@@ -38,8 +39,8 @@ class FolderRefused(Exception):
 
 
 _SIDE_FILES = ("", "-wal", "-shm", "-journal")
-#: files beside the database that belong to it (keystore.keystore_path, keystore.throttle_path)
-_BESIDE = (".keys.json", ".signin.json")
+#: files beside the database that belong to it: its keystore and its PIN throttle, named as the keystore names them
+_BESIDE = tuple(f(Path("dlso.sqlite")).name.removeprefix("dlso.sqlite") for f in (keystore_path, throttle_path))
 
 
 def check_folder(db: Database, target: Path, current_dir: Path) -> Path | None:

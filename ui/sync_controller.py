@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from dlso_desktop.logsafe import describe
 from ui.qt import QObject, QtCore, Signal
 
 if TYPE_CHECKING:
@@ -201,7 +202,7 @@ class SyncController(QObject):
         self.state_changed.emit()
 
     def _status_failed(self, exc: BaseException) -> None:
-        log.warning("could not read the sync status: %s", exc)
+        log.warning("could not read the sync status:\n%s", describe(exc))
 
     # -- rounds ----------------------------------------------------------------------------------------------
 
@@ -266,7 +267,7 @@ class SyncController(QObject):
             self.reachability = Reachability.UNREACHABLE
         elif not isinstance(exc, RoundCancelled):
             self.reachability = Reachability.REACHABLE  # the server answered, with a refusal or nonsense
-        log.warning("sync round failed: %s: %s", type(exc).__name__, exc)
+        log.warning("sync round failed:\n%s", describe(exc))
         self.round_finished.emit(exc)
         self._after_round(failed=True)
 

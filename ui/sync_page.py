@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dlso_desktop.logsafe import describe
 from dlso_desktop.models import Role
 from dlso_desktop.text import clean_text, format_date_vn, parse_date_vn
 from dlso_desktop.validation import ValidationError, mask_cccd, normalize_phone
@@ -571,7 +572,7 @@ class SyncPage(Page):
     def _load_failed(self, seq: int, exc: BaseException) -> None:
         if seq == self._load_seq:
             self.loading = False
-            log.error("could not read the sync details: %s: %s", type(exc).__name__, exc)
+            log.error("could not read the sync details:\n%s", describe(exc))
 
     def _status(self) -> SyncStatus | None:
         """The status read last (the controller's, or the one read with the details)."""
@@ -1048,7 +1049,7 @@ class SyncPage(Page):
     def _resolve_failed(self, exc: BaseException) -> None:
         self.resolving = False
         if not isinstance(exc, NotAllowed):
-            log.error("could not record a conflict decision: %s: %s", type(exc).__name__, exc)
+            log.error("could not record a conflict decision:\n%s", describe(exc))
         self._resolve_message = (False, self._message_of(exc))
         self._show_conflict()
 

@@ -16,7 +16,7 @@ import os
 import struct
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from typing import Any, Final
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -24,6 +24,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from dlso_desktop.ids import VN_TZ
 
 __all__ = [
     "DEMO_KEY_ID",
@@ -51,7 +53,6 @@ __all__ = [
 ]
 
 #: Certificates carry the local (Vietnam, UTC+7, no daylight saving) issue date; key times are UTC.
-VN_TZ: Final = timezone(timedelta(hours=7), "ICT")
 
 #: Key id 0 is the demo key, never in a trust list.
 DEMO_KEY_ID: Final = 0

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TypedDict
 
+from dlso_desktop.ids import VN_TZ
 from dlso_desktop.models import Role
 from dlso_desktop.services.base import Context
 from dlso_desktop.storage import audit as trail
 from dlso_desktop.text import clean_text
 from dlso_desktop.validation import ValidationError
 
-#: Vietnam's time (no daylight saving): the date filters are Vietnamese calendar days
-VN_TZ = timezone(timedelta(hours=7), "ICT")
 #: the largest page a viewer may ask for at once
 MAX_PAGE = 2000
 FORMATS = ("csv", "jsonl")
