@@ -11,9 +11,11 @@ in the same run, medians of 3 rounds (docs/BENCHMARKS.md, "Encryption at rest");
 * ``encrypted_first_sync_commune_record_by_record``: the same with ``SyncEngine(snapshots=False)`` (every
   record pulled in pages and applied): the cost of encryption on the pull path itself.
 
-The first syncs alternate whole rounds (which laptop goes first). Today an encrypted laptop cannot take the
-snapshot (``sync/bootstrap.py`` uses ``sqlite3`` on the laptop file) and pulls record by record: the figure
-reports ``encrypted_took_snapshot`` and the round's notes.
+The first syncs alternate whole rounds (which laptop goes first). Both laptops download the same gzip-compressed
+snapshot; the encrypted one encrypts it page by page as it arrives and copies it with SQLCipher's backup
+(``sync/bootstrap.py``). The figure reports ``encrypted_took_snapshot``, the round's notes, the bytes on the
+wire and, for scale, the ratio once the download over a 10 Mbit/s link is added to both (the same bytes for
+both laptops, so only the loopback times differ).
 """
 
 from __future__ import annotations
@@ -263,9 +265,10 @@ def run_first_sync(scale: Scale, rounds: int = FIRST_SYNC_ROUNDS, *, bench_dir: 
         try:
             engine = make_engine(url)  # the snapshot the server hands out, in its default folder
             try:
-                snapshot.build(engine, snapshot.snapshot_dir(url), sync_bench.COMMUNE, full=True)
+                info = snapshot.build(engine, snapshot.snapshot_dir(url), sync_bench.COMMUNE, full=True)
             finally:
                 engine.dispose()
+            wire_bytes = info.gz_size if info is not None else 0
             srv.wait_ready()
             runs: dict[tuple[bool, str], list[FirstSync]] = {}
             for snapshots in (True, False):
@@ -286,11 +289,17 @@ def run_first_sync(scale: Scale, rounds: int = FIRST_SYNC_ROUNDS, *, bench_dir: 
         (True, "encrypted_first_sync_commune"),
         (False, "encrypted_first_sync_commune_record_by_record"),
     ):
-        _emit_first_sync(name, data, runs[snapshots, "encrypted"], runs[snapshots, "plain"], snapshots=snapshots)
+        _emit_first_sync(
+            name, data, runs[snapshots, "encrypted"], runs[snapshots, "plain"], snapshots=snapshots, wire=wire_bytes
+        )
+
+
+#: a commune office's connection, for the ratio with the download time added (bench docstring)
+LINK_BITS_PER_S = 10_000_000
 
 
 def _emit_first_sync(
-    name: str, data: CommuneData, enc: list[FirstSync], plain: list[FirstSync], *, snapshots: bool
+    name: str, data: CommuneData, enc: list[FirstSync], plain: list[FirstSync], *, snapshots: bool, wire: int
 ) -> None:
     rows: dict[str, int] = data.manifest["rows"]
     extra: dict[str, Any] = {}
@@ -298,6 +307,12 @@ def _emit_first_sync(
         extra["encrypted_took_snapshot"] = [f.snapshot for f in enc]
         extra["plain_took_snapshot"] = [f.snapshot for f in plain]
         extra["encrypted_notes"] = sorted({n for f in enc for n in f.notes})
+        if wire and all(f.snapshot for f in enc + plain):
+            link = wire * 8 / LINK_BITS_PER_S
+            extra["snapshot_download_mb"] = round(wire / 1e6, 3)
+            extra["ratio_with_download_at_10_mbit_s"] = round(
+                (median([f.seconds for f in enc]) + link) / (median([f.seconds for f in plain]) + link), 3
+            )
     emit(
         name,
         median([f.seconds for f in enc]),

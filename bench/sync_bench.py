@@ -308,7 +308,7 @@ class TimedTransport:
         finally:
             self.sink.append((path.rsplit("/", 1)[-1], time.perf_counter() - t0))
 
-    def download(self, path: str, params: dict[str, Any], dest: Path, progress: Any = None) -> dict[str, str]:
+    def download(self, path: str, params: dict[str, Any], dest: Any, progress: Any = None) -> dict[str, str]:
         t0 = time.perf_counter()
         try:
             result: dict[str, str] = self.inner.download(path, params, dest, progress)

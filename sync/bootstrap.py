@@ -9,6 +9,11 @@ file over the live database in one write transaction: other connections see the 
 never a mix, and a crash leaves the old one. If anything wrote to the laptop database between reading its
 data and taking the write lock for the copy, the copy is abandoned and the round pulls record by record.
 
+An encrypted laptop takes the same snapshot and never writes it in clear: the download is encrypted page by
+page under the laptop's own database key as it arrives (:class:`dlso_desktop.storage.cipherpages.PageEncryptor`;
+the server lays its snapshot files out for that), and every step below opens that file and the laptop's file
+with the same key (SQLCipher's backup copies the pages decrypting and re-encrypting them in memory).
+
 Only a laptop that has never pulled (cursor 0, no full re-pull under way) and has nothing waiting to be sent
 takes a snapshot; everything else pulls as before.
 """
@@ -18,15 +23,24 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import sqlcipher3
 
 from dlso_desktop.storage import schema
 from dlso_desktop.storage import search as laptop_search
-from dlso_desktop.storage.db import make_engine
 from dlso_desktop.storage.store import Database
 from dlso_desktop.storage.uow import UnitOfWork
 from sync import fields as F
 from sync import local
 from sync.protocol import CONFLICT_TABLE
+
+#: what either SQLite library raises (sqlcipher3 has its own exception classes)
+SQLITE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, sqlcipher3.Error)
+_INTEGRITY_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError, sqlcipher3.IntegrityError)
+
+#: the snapshot file layout this laptop can take (sync.server.snapshot.FILE_FORMAT)
+FILE_FORMAT = 2
 
 
 class SnapshotNotUsed(Exception):
@@ -35,19 +49,13 @@ class SnapshotNotUsed(Exception):
 
 
 def schema_tag() -> str:
-    """The laptop's schema revision and search-document version; a snapshot must have been built for both."""
-    return f"{schema.HEAD}.{laptop_search.SEARCH_DOC_VERSION}"
+    """The laptop's schema revision, search-document version and snapshot layout; a snapshot must have been
+    built for all three."""
+    return f"{schema.HEAD}.{laptop_search.SEARCH_DOC_VERSION}.{FILE_FORMAT}"
 
 
 def eligible(db: Database) -> bool:
-    """Never pulled, no full re-pull under way, nothing waiting to be sent — and not encrypted.
-
-    The snapshot is a plaintext SQLite file: adopting it into an encrypted database would mean writing the
-    whole commune in clear into the data folder first (and ``sqlite3`` cannot read the encrypted laptop file
-    anyway). An encrypted laptop therefore pulls record by record until snapshots travel encrypted (see
-    docs/ENCRYPTION.md, "Cost")."""
-    if db.encrypted:
-        return False
+    """Never pulled, no full re-pull under way, nothing waiting to be sent."""
     return (
         int(local.get_meta(db, local.CURSOR) or "0") == 0
         and not local.get_meta(db, local.RESET_PENDING)
@@ -62,28 +70,28 @@ class Adopted:
     own_rows: int  # rows of this laptop that the snapshot did not hold, carried over
 
 
-def _tables(conn: sqlite3.Connection, schema_name: str) -> list[str]:
+def _tables(conn: Any, schema_name: str) -> list[str]:
     return [
         str(r[0])
         for r in conn.execute(f"SELECT name FROM {schema_name}.sqlite_master WHERE type = 'table' ORDER BY name")
     ]
 
 
-def _columns(conn: sqlite3.Connection, schema_name: str, table: str) -> list[str]:
+def _columns(conn: Any, schema_name: str, table: str) -> list[str]:
     return [str(r[1]) for r in conn.execute(f'PRAGMA {schema_name}.table_info("{table}")')]
 
 
 def check(db: Database, snapshot: Path, cursor: int) -> None:
     """The snapshot is an SQLite database of this commune, schema and search format, at ``cursor``."""
     try:
-        conn = sqlite3.connect(snapshot.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = db.connect_file(snapshot, readonly=True)
         try:
             rev = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
             page_size = conn.execute("PRAGMA page_size").fetchone()[0]
         finally:
             conn.close()
-    except sqlite3.Error as exc:
+    except SQLITE_ERRORS as exc:
         raise SnapshotNotUsed(f"not a usable database: {exc}") from None
     if rev is None or rev[0] != schema.HEAD:
         raise SnapshotNotUsed(f"schema {rev and rev[0]} is not this app's {schema.HEAD}")
@@ -93,7 +101,7 @@ def check(db: Database, snapshot: Path, cursor: int) -> None:
         raise SnapshotNotUsed("search documents of another version")
     if meta.get(local.CURSOR) != str(cursor):
         raise SnapshotNotUsed(f"snapshot cursor {meta.get(local.CURSOR)} is not the announced {cursor}")
-    live = sqlite3.connect(db.path)
+    live = db.connect_file()
     try:
         live_page = live.execute("PRAGMA page_size").fetchone()[0]
     finally:
@@ -105,14 +113,14 @@ def check(db: Database, snapshot: Path, cursor: int) -> None:
 def _carry_local_data(db: Database, snapshot: Path, cursor: int) -> int:
     """Write the laptop's own data into the snapshot file (see the module docstring); returns how many of
     the laptop's synced rows the snapshot did not hold."""
-    engine = make_engine(snapshot)
+    engine = db.engine_for(snapshot)
     own = 0
     try:
         with engine.connect() as conn:
             raw = conn.connection.driver_connection
-            assert isinstance(raw, sqlite3.Connection)
+            assert raw is not None
             raw.execute("PRAGMA foreign_keys=OFF")  # rows are copied table by table
-            raw.execute("ATTACH DATABASE ? AS live", (str(db.path),))
+            db.attach_file(raw, db.path, "live")
             try:
                 conn.begin()
                 main_tables = set(_tables(raw, "main"))
@@ -154,7 +162,7 @@ def _carry_local_data(db: Database, snapshot: Path, cursor: int) -> int:
                                 f"INSERT INTO main.{table} ({cols}) SELECT {picked} FROM live.{table}"
                                 f" WHERE id NOT IN (SELECT id FROM main.{table})"
                             )
-                        except sqlite3.IntegrityError as exc:
+                        except _INTEGRITY_ERRORS as exc:
                             raise SnapshotNotUsed(f"a row of this laptop clashes with the snapshot: {exc}") from None
                         own += len(ids)
                         checked_tables.append(table)
@@ -203,17 +211,21 @@ class _Changed(Exception):
     pass
 
 
+def _pages_per_step(snapshot: Path) -> int:
+    return max(1, min(1024, snapshot.stat().st_size // 4096 // 8))
+
+
 def adopt(db: Database, snapshot: Path, cursor: int) -> Adopted:
     """Make the downloaded ``snapshot`` (at ``cursor``) the laptop database, keeping the laptop's own data.
     Raises :class:`SnapshotNotUsed` and changes nothing when it cannot."""
     check(db, snapshot, cursor)
     # a connection that only watches: PRAGMA data_version changes when any other connection commits
-    watcher = sqlite3.connect(db.path, check_same_thread=False)
+    watcher = db.connect_file()
     try:
         before = watcher.execute("PRAGMA data_version").fetchone()[0]
         own = _carry_local_data(db, snapshot, cursor)
-        source = sqlite3.connect(snapshot)
-        dest = sqlite3.connect(db.path, timeout=30)
+        source = db.connect_file(snapshot)
+        dest = db.connect_file(timeout=30)
         checked = False
 
         def guard(status: int, _remaining: int, _total: int) -> None:
@@ -228,8 +240,10 @@ def adopt(db: Database, snapshot: Path, cursor: int) -> Adopted:
                 raise _Changed
 
         try:
-            # one page per step, so that the check above runs before anything is committed
-            source.backup(dest, pages=1, progress=guard)
+            # at least eight steps, so that the check above runs after the first and before anything is
+            # committed; at most 1,024 pages a step (one page a step costs a third more: a read transaction on
+            # the source each time)
+            source.backup(dest, pages=_pages_per_step(snapshot), progress=guard)
         except _Changed:
             raise SnapshotNotUsed("the laptop database changed while the snapshot was prepared") from None
         finally:

@@ -7,7 +7,6 @@ not at all. See docs/SYNC_PROTOCOL.md.
 """
 
 import platform
-import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from dlso_desktop import __version__
 from dlso_desktop.ids import parse_utc, utc_now
+from dlso_desktop.storage.cipherpages import PageEncryptor
 from dlso_desktop.storage.store import Database
 from sync import bootstrap, local
 from sync import protocol as P
@@ -331,12 +331,17 @@ class SyncEngine:
         bootstrap.discard(target)
         self.progress("snapshot", 0, 0)
         try:
-            headers = download(
-                f"{P.PREFIX}/snapshot",
-                {"schema": bootstrap.schema_tag()},
-                target,
-                lambda done, total: self.progress("snapshot", done, total),
-            )
+            # an encrypted laptop encrypts the snapshot page by page as it arrives: never a byte of it in clear
+            with open(target, "wb") as out:
+                writer = self.db.file_writer(out)
+                headers = download(
+                    f"{P.PREFIX}/snapshot",
+                    {"schema": bootstrap.schema_tag()},
+                    writer,
+                    lambda done, total: self.progress("snapshot", done, total),
+                )
+                if isinstance(writer, PageEncryptor):
+                    writer.finish()
             cursor = int(headers["x-dlso-cursor"])
             adopted = bootstrap.adopt(self.db, target, cursor)
         except Refused as exc:
@@ -344,7 +349,10 @@ class SyncEngine:
                 raise  # e.g. a revoked device: pulling would be refused the same way
             result.notes.append("no commune snapshot on the server yet; pulling record by record")
             return 0
-        except (TransportError, bootstrap.SnapshotNotUsed, OSError, sqlite3.Error, KeyError, ValueError) as exc:
+        except (TransportError, bootstrap.SnapshotNotUsed, OSError, KeyError, ValueError) as exc:
+            result.notes.append(f"commune snapshot not used ({exc}); pulling record by record")
+            return 0
+        except bootstrap.SQLITE_ERRORS as exc:
             result.notes.append(f"commune snapshot not used ({exc}); pulling record by record")
             return 0
         finally:

@@ -48,11 +48,18 @@ class Transport(Protocol):
 DownloadProgress = Callable[[int, int], None]
 
 
+class Sink(Protocol):
+    """Where a download goes when it is not a file path: anything with ``write`` (an open file, the page
+    encryptor of an encrypted laptop)."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
 class Downloads(Protocol):
     """A transport that can also fetch a large file (a commune snapshot) straight to disk."""
 
     def download(
-        self, path: str, params: dict[str, Any], dest: Path, progress: DownloadProgress | None = None
+        self, path: str, params: dict[str, Any], dest: Path | Sink, progress: DownloadProgress | None = None
     ) -> dict[str, str]: ...
 
 
@@ -95,11 +102,14 @@ class HttpTransport:
         return self._call("POST", path, data=data, headers=headers)
 
     def download(
-        self, path: str, params: dict[str, Any], dest: Path, progress: DownloadProgress | None = None
+        self, path: str, params: dict[str, Any], dest: Path | Sink, progress: DownloadProgress | None = None
     ) -> dict[str, str]:
-        """GET ``path`` into the file ``dest`` (gzip transfer decoded on the fly); returns the answer's headers
-        (lower-case names). The body's SHA-256 must match ``X-DLSO-Sha256`` when the server sends one. No
-        retries: a first sync that cannot download its snapshot pulls record by record instead."""
+        """GET ``path`` into the file ``dest`` or the writer ``dest`` (gzip transfer decoded on the fly); returns
+        the answer's headers (lower-case names). The body's SHA-256 must match ``X-DLSO-Sha256`` when the server
+        sends one. No retries: a first sync that cannot download its snapshot pulls record by record instead."""
+        if isinstance(dest, Path):
+            with open(dest, "wb") as out:
+                return self.download(path, params, out, progress)
         try:
             with self.session.get(
                 self.base_url + path, params=params, timeout=(self.timeout[0], DOWNLOAD_READ_TIMEOUT), stream=True
@@ -112,13 +122,12 @@ class HttpTransport:
                 expected = int(headers.get("x-dlso-size", "0") or 0)
                 digest = hashlib.sha256()
                 written = 0
-                with open(dest, "wb") as out:
-                    for chunk in response.iter_content(chunk_size=1 << 20):
-                        out.write(chunk)
-                        digest.update(chunk)
-                        written += len(chunk)
-                        if progress is not None:
-                            progress(written, expected)
+                for chunk in response.iter_content(chunk_size=1 << 20):
+                    dest.write(chunk)
+                    digest.update(chunk)
+                    written += len(chunk)
+                    if progress is not None:
+                        progress(written, expected)
         except requests.RequestException as exc:
             raise TransportError(f"{type(exc).__name__}: {exc}") from None
         want = headers.get("x-dlso-sha256")

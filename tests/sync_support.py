@@ -21,7 +21,7 @@ from sync import local
 from sync.server import admin
 from sync.server.app import create_app
 from sync.server.db import make_engine, migrate
-from sync.transport import Refused, TransportError
+from sync.transport import Refused, Sink, TransportError
 
 
 class Server:
@@ -99,7 +99,11 @@ class SnapshotTransport(AppTransport):
     plain one cannot, and pulls record by record)."""
 
     def download(
-        self, path: str, params: dict[str, Any], dest: Path, progress: Callable[[int, int], None] | None = None
+        self,
+        path: str,
+        params: dict[str, Any],
+        dest: Path | Sink,
+        progress: Callable[[int, int], None] | None = None,
     ) -> dict[str, str]:
         """Like ``HttpTransport.download`` (the test client decodes the gzip transfer)."""
         self.calls += 1
@@ -111,16 +115,21 @@ class SnapshotTransport(AppTransport):
         if response.status_code >= 400:
             body = response.json()
             raise Refused(response.status_code, body["error"], body["message_vi"], body["message_en"])
-        dest.write_bytes(response.content)
+        if isinstance(dest, Path):
+            dest.write_bytes(response.content)
+        else:
+            dest.write(response.content)
         if progress is not None:
             progress(len(response.content), len(response.content))
         return {k.lower(): v for k, v in response.headers.items()}
 
 
 class Laptop:
-    def __init__(self, path: Path, commune: int, server: Server, name: str = "laptop") -> None:
+    def __init__(
+        self, path: Path, commune: int, server: Server, name: str = "laptop", *, key: bytes | None = None
+    ) -> None:
         self.name = name
-        self.db: Database = create_database(path, commune)
+        self.db: Database = create_database(path, commune, key=key)
         self.server = server
         with self.db.unit_of_work(None) as uow:
             op = uow.insert("app_user", {"display_name": f"Cán bộ {name}", "role": "commune_operator"})

@@ -50,6 +50,7 @@ from dlso_desktop.storage.store import Database, create_database, open_database
 from dlso_desktop.text import fold
 from sync import engine as sync_engine
 from sync import local
+from sync import protocol as P
 from sync.server import snapshot
 
 COMMUNE = 24133
@@ -399,7 +400,7 @@ def test_a_database_copied_with_its_wal_opens_elsewhere_only_with_the_recovery_k
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Known gaps (strict xfail: they pass, and so fail loudly, once fixed)
+# The first sync of an encrypted laptop: the commune snapshot, encrypted as it arrives
 
 
 @pytest.fixture
@@ -429,20 +430,38 @@ def new_encrypted_laptop(data_dir: Path, server: Server) -> tuple[Database, Snap
     return db, SnapshotTransport(server, local.get_meta(db, local.TOKEN))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the commune snapshot is a plaintext SQLite file: an encrypted laptop does not take it"
-    " (sync/bootstrap.eligible) and pulls record by record until snapshots travel encrypted"
-    " (docs/ENCRYPTION.md, Cost)",
-)
 def test_an_encrypted_laptop_takes_the_commune_snapshot(tmp_path: Path, commune_server: Server) -> None:
     db, transport = new_encrypted_laptop(tmp_path / "data", commune_server)
+    plain = create_database(tmp_path / "plain" / DB_FILENAME, COMMUNE)
     try:
+        with db.reader() as conn:
+            own_user = conn.exec_driver_sql("SELECT id FROM app_user").scalar_one()
         result = sync_engine.SyncEngine(db, transport).run_round()
-        assert result.pulled > 100  # the data arrived either way
         assert result.snapshot, result.notes
+        assert result.pulled > 100
+        # the same commune as an unencrypted laptop that takes the same snapshot, by the server's own digests
+        with plain.unit_of_work(None) as uow:
+            uow.insert("app_user", {"display_name": USER_NAME, "role": "commune_operator"})
+            uow.commit()
+        sync_engine.enroll(
+            plain, "http://testserver", commune_server.code(COMMUNE), transport=AppTransport(commune_server)
+        )
+        plain_transport = SnapshotTransport(commune_server, local.get_meta(plain, local.TOKEN))
+        assert sync_engine.SyncEngine(plain, plain_transport).run_round().snapshot
+        sync_engine.SyncEngine(db, transport).run_round()  # the other laptop's operator comes over
+        assert local.local_digests(db) == local.local_digests(plain)
+        assert transport.get(f"{P.PREFIX}/verify")["tables"] == plain_transport.get(f"{P.PREFIX}/verify")["tables"]
+        # searchable at once, and the laptop's own operator is still there
+        assert Services(db).search.search("diem hang") == Services(plain).search.search("diem hang")
+        with db.reader() as conn:
+            assert own_user in conn.exec_driver_sql("SELECT id FROM app_user").scalars().all()
     finally:
         db.close()
+        plain.close()
+    # still a database only the key opens, and one SQLCipher checks page by page
+    with pytest.raises(DatabaseError):
+        open_database(tmp_path / "data" / DB_FILENAME)
+    assert not (tmp_path / "data" / f"{DB_FILENAME}.snapshot").exists()
 
 
 def test_a_first_sync_never_writes_personal_data_in_clear_into_the_data_folder(
@@ -454,7 +473,7 @@ def test_a_first_sync_never_writes_personal_data_in_clear_into_the_data_folder(
     seen: dict[str, dict[str, list[str]]] = {}
     download = transport.download
 
-    def watching(path: str, params: dict[str, Any], dest: Path, progress: Any = None) -> dict[str, str]:
+    def watching(path: str, params: dict[str, Any], dest: Any, progress: Any = None) -> dict[str, str]:
         headers = download(path, params, dest, progress)
         seen.update({n: f for n, d in files_of(data_dir).items() if (f := values.found(d))})
         return headers
@@ -462,6 +481,7 @@ def test_a_first_sync_never_writes_personal_data_in_clear_into_the_data_folder(
     transport.download = watching  # type: ignore[method-assign]
     try:
         result = sync_engine.SyncEngine(db, transport).run_round()
+        assert result.snapshot, result.notes  # the commune came as the snapshot, encrypted as it arrived
         assert result.pulled > 100
         found = {n: f for n, d in files_of(data_dir).items() if (f := values.found(d))}
     finally:
@@ -469,3 +489,38 @@ def test_a_first_sync_never_writes_personal_data_in_clear_into_the_data_folder(
     assert seen == {}
     assert found == {}  # nor after the round, with the pulled commune in the database
     assert not list(data_dir.glob("*.snapshot*"))
+
+
+def test_a_snapshot_download_cut_short_leaves_the_encrypted_laptop_as_it_was(
+    tmp_path: Path, commune_server: Server
+) -> None:
+    data_dir = tmp_path / "data"
+    db, transport = new_encrypted_laptop(data_dir, commune_server)
+    download = transport.download
+    cut: list[int] = []
+
+    class Cut:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def write(self, data: bytes) -> int:
+            part = data[: len(data) // 2 + 100]  # the connection drops in the middle of a page
+            cut.append(len(part))
+            self.inner.write(part)
+            return len(part)
+
+    def dropping(path: str, params: dict[str, Any], dest: Any, progress: Any = None) -> dict[str, str]:
+        return download(path, params, Cut(dest), progress)
+
+    transport.download = dropping  # type: ignore[method-assign]
+    try:
+        result = sync_engine.SyncEngine(db, transport).run_round()
+        assert cut  # the snapshot was on its way
+        assert not result.snapshot
+        assert any("snapshot not used" in n for n in result.notes), result.notes
+        assert result.pulled > 100  # and the commune came record by record instead
+        assert not (data_dir / f"{DB_FILENAME}.snapshot").exists()
+        transport.download = download  # type: ignore[method-assign]
+        assert sync_engine.SyncEngine(db, transport).run_round().rejected == 0
+    finally:
+        db.close()

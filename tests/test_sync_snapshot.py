@@ -5,7 +5,6 @@ the record-by-record pull with nothing lost. Against SQLite and PostgreSQL serve
 from __future__ import annotations
 
 import gzip
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import pytest
 from sync_support import AppTransport, Laptop, Server, SnapshotTransport, content, family
 
 from dlso_desktop.storage import search
+from dlso_desktop.storage.keystore import new_database_key
 from dlso_desktop.validation import ValidationError
 from sync import bootstrap, local
 from sync import protocol as P
@@ -31,8 +31,8 @@ def server(server_url: str, tmp_path: Path) -> Iterator[Server]:
     s.close()
 
 
-def new_laptop(tmp_path: Path, server: Server, name: str, *, snapshots: bool = True) -> Laptop:
-    lap = Laptop(tmp_path / f"{name}.sqlite", COMMUNE, server, name)
+def new_laptop(tmp_path: Path, server: Server, name: str, *, snapshots: bool = True, encrypted: bool = False) -> Laptop:
+    lap = Laptop(tmp_path / f"{name}.sqlite", COMMUNE, server, name, key=new_database_key() if encrypted else None)
     lap.enroll()
     if snapshots:
         assert lap.transport is not None
@@ -72,8 +72,9 @@ def audit_count(lap: Laptop) -> int:
         return int(conn.exec_driver_sql("SELECT count(*) FROM audit_entry").scalar_one())
 
 
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
 def test_first_sync_from_the_snapshot_gives_the_same_laptop_as_pulling_every_record(
-    tmp_path: Path, server: Server
+    tmp_path: Path, server: Server, encrypted: bool
 ) -> None:
     a = source(tmp_path, server, 12)
     info = build(server)
@@ -81,7 +82,7 @@ def test_first_sync_from_the_snapshot_gives_the_same_laptop_as_pulling_every_rec
     hh = a.services.households.create(family(a.services.villages.list_all()[0].id, head="Y Mek Niê"))
     a.sync()
 
-    b = new_laptop(tmp_path, server, "B")
+    b = new_laptop(tmp_path, server, "B", encrypted=encrypted)
     b_user_audit = audit_count(b)
     result = b.sync()
     assert result.snapshot, result.notes
@@ -108,8 +109,14 @@ def test_first_sync_from_the_snapshot_gives_the_same_laptop_as_pulling_every_rec
     b.sync()
     a.sync()
     assert a.services.search.search("ama sa", kinds=("household",))
-    with sqlite3.connect(b.db.path) as raw:
+    raw = b.db.connect_file()
+    try:
         assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        if encrypted:
+            assert raw.execute("PRAGMA cipher_integrity_check").fetchall() == []
+    finally:
+        raw.close()
+    assert (b.db.path.read_bytes()[:16] == b"SQLite format 3\x00") is not encrypted
 
 
 def test_without_a_snapshot_the_first_sync_pulls_every_record_and_one_is_built(tmp_path: Path, server: Server) -> None:
@@ -207,12 +214,13 @@ def test_another_communes_snapshot_or_a_damaged_file_is_not_used_and_changes_not
     assert local.get_meta(b.db, local.CURSOR) in (None, "0")
 
 
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
 def test_a_write_to_the_laptop_while_the_snapshot_is_prepared_abandons_it_and_keeps_the_write(
-    tmp_path: Path, server: Server, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, server: Server, monkeypatch: pytest.MonkeyPatch, encrypted: bool
 ) -> None:
     a = source(tmp_path, server, 2)
     build(server)
-    b = new_laptop(tmp_path, server, "B")
+    b = new_laptop(tmp_path, server, "B", encrypted=encrypted)
     carry = bootstrap._carry_local_data
     made: list[str] = []
 
@@ -248,6 +256,26 @@ def test_a_snapshot_is_refreshed_from_the_previous_one_and_matches_a_full_build(
     assert b.sync().snapshot
     a.sync()
     assert content(b.db) == content(a.db)
+
+
+def test_snapshots_of_an_earlier_file_layout_are_deleted_when_a_new_one_is_built(
+    tmp_path: Path, server: Server
+) -> None:
+    source(tmp_path, server, 2)
+    where = folder(server)
+    where.mkdir(parents=True, exist_ok=True)
+    old_tag = snapshot.schema_tag().rsplit(".", 1)[0]  # the same schema, the layout before reserved bytes
+    stale = [where / f"{COMMUNE}-{old_tag}.json", where / f"{COMMUNE}-{old_tag}-12.sqlite.gz"]
+    other_commune = where / f"24121-{old_tag}-12.sqlite.gz"
+    for path in [*stale, other_commune]:
+        path.write_bytes(b"an old snapshot holding personal data")
+    info = build(server)
+    assert [p for p in stale if p.exists()] == []
+    assert other_commune.exists()  # another commune's files wait for its own build
+    assert snapshot.gz_path(where, info).exists() and snapshot.current(where, COMMUNE) == info
+    # and the file it serves has SQLCipher's layout, so that an encrypted laptop can take it
+    with gzip.open(snapshot.gz_path(where, info)) as f:
+        assert f.read(100)[20] == 80
 
 
 def test_the_plain_transport_never_downloads(tmp_path: Path, server: Server) -> None:

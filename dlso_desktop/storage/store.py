@@ -3,13 +3,13 @@
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, Engine
 
 from dlso_desktop import admin_units, catalogue
 from dlso_desktop.ids import new_id, utc_now
-from dlso_desktop.storage import schema, search
+from dlso_desktop.storage import cipherpages, schema, search
 from dlso_desktop.storage.db import (
     DatabaseError,
     OpenResult,
@@ -137,6 +137,38 @@ class Database:
         self.engine = make_engine(self.path, key)
         self._key = key
         self._locked = False
+
+    # --- other files under this database's key (a commune snapshot being taken, see sync.bootstrap) ---------
+
+    def connect_file(self, path: Path | None = None, *, readonly: bool = False, timeout: float = 5.0) -> Any:
+        """A DB-API connection to ``path`` (this database's own file by default) outside the engine: ``sqlite3``
+        for a plaintext database, ``sqlcipher3`` keyed with this database's key for an encrypted one."""
+        target = (path or self.path).resolve()
+        uri = target.as_uri() + ("?mode=ro" if readonly else "")
+        conn = _raw_connect(uri, self._key, uri=True)
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        return conn
+
+    def attach_file(self, conn: Any, path: Path, alias: str) -> None:
+        """``ATTACH`` ``path`` as ``alias`` to a DB-API connection on a file under this database's key (an
+        encrypted file needs the key spelled out: SQLCipher's default for ATTACH is the main file's key *and
+        salt*, which fits no other file)."""
+        if self._key is None:
+            conn.execute(f"ATTACH DATABASE ? AS {alias}", (str(path),))
+        else:
+            conn.execute(f"ATTACH DATABASE ? AS {alias} KEY ?", (str(path), raw_key(self._key)))
+
+    def engine_for(self, path: Path) -> Engine:
+        """A pooled engine on another file under this database's key (plaintext for a plaintext database)."""
+        return make_engine(path, self._key)
+
+    def file_writer(self, out: BinaryIO) -> BinaryIO | cipherpages.PageEncryptor:
+        """Where a plaintext SQLite file streamed in (a commune snapshot) is written: ``out`` itself for a
+        plaintext database; for an encrypted one a :class:`~cipherpages.PageEncryptor` that writes only its
+        ciphertext under this database's key (call its ``finish()`` at the end)."""
+        if self._key is None:
+            return out
+        return cipherpages.PageEncryptor(out, self._key)
 
     def backup_keystore(self, backup: Path) -> Path | None:
         """Beside a backup of an encrypted database, ``<backup>.keys.json`` holding only the recovery entry (a
@@ -283,10 +315,14 @@ def default_db_path(data_dir: Path) -> Path:
     return data_dir / DB_FILENAME
 
 
-def create_database(path: Path, commune_code: int, *, key: bytes | None = None) -> Database:
+def create_database(
+    path: Path, commune_code: int, *, key: bytes | None = None, cipher_layout: bool = False
+) -> Database:
     """A new database for one official commune/ward of Đắk Lắk (validated against the official list).
 
-    With ``key`` (32 random bytes, see ``storage.keystore``) the file is SQLCipher-encrypted."""
+    With ``key`` (32 random bytes, see ``storage.keystore``) the file is SQLCipher-encrypted. With
+    ``cipher_layout`` a plaintext file keeps SQLCipher's 80 reserved bytes on every page, so that it can be
+    encrypted page by page later (a commune snapshot, see :mod:`dlso_desktop.storage.cipherpages`)."""
     admin_units.commune_by_code(commune_code)  # raises ValidationError for a code outside Đắk Lắk
     if path.exists() and path.stat().st_size > 0:
         raise DatabaseError(
@@ -296,6 +332,11 @@ def create_database(path: Path, commune_code: int, *, key: bytes | None = None) 
     path.parent.mkdir(parents=True, exist_ok=True)
     if key is not None:
         raw_key(key)  # a malformed key is refused before any file is made
+    if cipher_layout:
+        if key is not None:
+            raise ValueError("an encrypted database has SQLCipher's layout already")
+        path.unlink(missing_ok=True)  # an empty file
+        cipherpages.plain_template(path)
     engine = make_engine(path, key)
     try:
         opened = prepare_schema(path, engine, path.parent / "backups", key=key)

@@ -8,15 +8,19 @@ pulls the rest from there (see ``sync.local.adopt_snapshot``). Snapshots are ref
 of the previous one, the new records applied, then renamed into place), so keeping them fresh costs what the
 new records cost.
 
-Files, per commune and laptop schema revision, in the snapshot folder:
+Files, per commune and tag (the laptop schema revision, search-document version and file layout, see
+:func:`schema_tag`), in the snapshot folder:
 
-- ``<commune>-<revision>-<cursor>.sqlite.gz``: the newest snapshot, gzip-compressed, as downloaded (and
+- ``<commune>-<tag>-<cursor>.sqlite.gz``: the newest snapshot, gzip-compressed, as downloaded (and
   decompressed as the start of the next refresh);
-- ``<commune>-<revision>.json``: what is served (cursor, sha256 of the uncompressed file, sizes), written last.
+- ``<commune>-<tag>.json``: what is served (cursor, sha256 of the uncompressed file, sizes), written last.
 
-A snapshot is only served to a laptop of the same schema revision and search-document version (anything else
-pulls record by record, as before) and only while its cursor is at most the commune's high-water mark and not
-below the purge mark of old tombstones.
+The file keeps SQLCipher's 80 reserved bytes on every page (``create_database(cipher_layout=True)``), so that
+an encrypted laptop can encrypt it page by page as it arrives (:mod:`dlso_desktop.storage.cipherpages`); an
+unencrypted laptop takes it as it is.
+
+A snapshot is only served to a laptop of the same tag (anything else pulls record by record, as before) and
+only while its cursor is at most the commune's high-water mark and not below the purge mark of old tombstones.
 
 A snapshot made before an erasure of a person's data holds that data: the erasure deletes the commune's
 snapshot files at once (:data:`sync.server.apply.ERASURE_HOOKS`), a snapshot whose cursor is below the
@@ -84,9 +88,15 @@ def snapshot_dir(database_url: str | None = None) -> Path:
     return DEFAULT_SQLITE.parent / "snapshots"
 
 
+#: the layout of snapshot files: 2 = SQLCipher's 80 reserved bytes on every page, so that an encrypted laptop
+#: can encrypt the download page by page as it arrives (dlso_desktop.storage.cipherpages)
+FILE_FORMAT = 2
+
+
 def schema_tag() -> str:
-    """What a laptop must match to take a snapshot built by this server: schema revision and search format."""
-    return f"{laptop_schema.HEAD}.{laptop_search.SEARCH_DOC_VERSION}"
+    """What a laptop must match to take a snapshot built by this server: schema revision, search format and
+    snapshot file layout."""
+    return f"{laptop_schema.HEAD}.{laptop_search.SEARCH_DOC_VERSION}.{FILE_FORMAT}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +116,15 @@ def _base(folder: Path, commune: int, tag: str) -> Path:
     return folder / f"{commune}-{tag}"
 
 
+def _sidecar(base: Path) -> Path:
+    """``<commune>-<tag>.json`` (the tag has dots: not ``with_suffix``, which would cut its last part)."""
+    return base.with_name(base.name + ".json")
+
+
 def current(folder: Path, commune: int, tag: str | None = None) -> SnapshotInfo | None:
     """The snapshot served for ``commune`` (None when there is none for this schema, or its files are gone)."""
     tag = tag or schema_tag()
-    sidecar = _base(folder, commune, tag).with_suffix(".json")
+    sidecar = _sidecar(_base(folder, commune, tag))
     try:
         info = SnapshotInfo(**json.loads(sidecar.read_text("utf-8")))
     except (OSError, ValueError, TypeError):
@@ -167,6 +182,18 @@ def invalidate(folder: Path, commune: int) -> int:
             removed += 1
     if removed:
         log.info("snapshot of commune %s deleted after an erasure", commune)
+    return removed
+
+
+def _remove_other_tags(folder: Path, commune: int, ours: str) -> int:
+    """Delete the commune's snapshots made for another schema, search format or file layout (an earlier server
+    version's): this server never serves them, and they hold the commune's personal data."""
+    removed = 0
+    for pattern in (f"{commune}-*.json", f"{commune}-*.sqlite.gz"):
+        for path in folder.glob(pattern):
+            if path.name != f"{ours}.json" and not path.name.startswith(f"{ours}-"):
+                path.unlink(missing_ok=True)
+                removed += 1
     return removed
 
 
@@ -261,10 +288,11 @@ def build(
         )
         sidecar_tmp = base.with_name(base.name + ".json.part")
         sidecar_tmp.write_text(json.dumps(asdict(info), indent=1), "utf-8")
-        sidecar_tmp.replace(base.with_suffix(".json"))
+        sidecar_tmp.replace(_sidecar(base))
         if previous is not None and previous.gz_name != gz_name:
             # a download in progress keeps reading the file it opened (POSIX); new requests get the new one
             (folder / previous.gz_name).unlink(missing_ok=True)
+        _remove_other_tags(folder, commune, base.name)
         log.info("snapshot of commune %s at %s built in %.1f s", commune, high, info.build_seconds)
         return info
 
@@ -277,7 +305,7 @@ def _create(path: Path, commune: int) -> Database:
     from dlso_desktop.storage.store import create_database
 
     with _ALEMBIC:
-        return create_database(path, commune)
+        return create_database(path, commune, cipher_layout=True)
 
 
 def _single_file(path: Path) -> None:
