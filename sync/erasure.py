@@ -150,6 +150,16 @@ def scrub_conflict(field_name: str, values: dict[str, Any], blank: Mapping[str, 
     return False
 
 
+def scrub_resolution(field_name: str, changes: dict[str, Any], blank: Mapping[str, Any]) -> dict[str, Any]:
+    """A resolve op's changes (``value``, and ``server_value``: the two sides it decided between) without the
+    erased data: the blank value when the conflict was on an erased field."""
+    if field_name not in blank:
+        return changes
+    return {
+        k: (blank[field_name] if k in ("value", "server_value") and v is not None else v) for k, v in changes.items()
+    }
+
+
 def subjects_of(pairs: Iterable[tuple[Any, Any]]) -> dict[str, set[str]]:
     """visit id -> person ids, from (visit id, person id) pairs of findings and actions (None ids skipped)."""
     out: dict[str, set[str]] = {}

@@ -556,7 +556,7 @@ def resolve_conflict(db: Database, user_id: str, conflict_id: str, value: Any) -
                 "Only a commune operator can resolve a conflict.",
             )
         row = uow.conn.exec_driver_sql(
-            "SELECT table_name, row_id, field, status FROM sync_conflict WHERE id = ?", (conflict_id,)
+            "SELECT table_name, row_id, field, status, server_value FROM sync_conflict WHERE id = ?", (conflict_id,)
         ).first()
         if row is None or row[3] != "open":
             raise NotAllowed("Xung đột này không còn chờ giải quyết.", "This conflict is no longer open.")
@@ -577,7 +577,9 @@ def resolve_conflict(db: Database, user_id: str, conflict_id: str, value: Any) -
                 db.device_id,
                 CONFLICT_TABLE,
                 conflict_id,
-                dumps({"value": value}),
+                # the value the conflicting change met: a server restored from a backup makes that change meet
+                # it again before this resolution (docs/SYNC_PROTOCOL.md, "Conflicts resent in another order")
+                dumps({"value": value, "server_value": json.loads(row[4])}),
                 user_id,
                 utc_now(),
                 schema.SCHEMA_VERSION,

@@ -80,7 +80,9 @@ class Op(_Msg):
     kind: OpKind
     changes: dict[str, Any] = Field(
         description="insert: {field: value}; update: {field: [old, new]}; delete: {'deleted': [false, true]};"
-        " resolve: {'value': chosen value}; erase: {'reason': code, 'erased_at': time}"
+        " resolve: {'value': chosen value, optionally 'server_value': the conflict's server value (the value the"
+        " conflicting op met; a restored server replays the conflict with it)}; erase: {'reason': code, 'erased_at':"
+        " time}"
     )
     base_version: int = Field(ge=0, strict=True, description="server version of the row when the laptop changed it")
     author_id: str | None = Field(default=None, max_length=36)
@@ -121,7 +123,9 @@ class Waiting(_Msg):
     resent by its laptop yet. Nothing from this op on was applied; the laptop sends it again next round."""
 
     op_id: int
-    #: "<code>: <English detail>" (``unknown_record``; ``not_operator`` for an author the server does not know)
+    #: "<code>: <English detail>" (``unknown_record``; ``not_operator`` for an author the server does not know;
+    #: ``lost_change`` for an update that waits for a lost change of its record to be resent, so that it meets the
+    #: record as it did the first time)
     reason: str
 
 

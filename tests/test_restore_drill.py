@@ -10,9 +10,9 @@ A laptop enrolled *after* the backup is unknown to the restored server: it is re
 until it is enrolled again with a new code, and then resends everything it had pushed.
 
 An edit resent before the creation of its record waits on the server until the creation arrives; serial blocks
-reserved after the backup are never handed out again (the restored server skips ahead). What does not hold yet
-is marked xfail(strict=True), each with its reason: laptops resending in another order reopen a resolved
-conflict.
+reserved after the backup are never handed out again (the restored server skips ahead). Laptops resending in
+another order than they first pushed end the same as in the original order, a resolved conflict included
+(docs/SYNC_PROTOCOL.md, "Conflicts resent in another order"; every order: tests/test_sync_resend_order.py).
 """
 
 from __future__ import annotations
@@ -257,19 +257,7 @@ def person(name: str, **kw: Any) -> PersonInput:
 # ---------------------------------------------------------------------------------------------------------
 
 
-REORDERED = pytest.mark.xfail(
-    strict=True,
-    reason="NOT SOLVED (guarantees 3 and 8; docs/SYNC_PROTOCOL.md, 'Conflicts resent in another order'): a conflict"
-    " is the meeting of an op with a server value, and after a restore the ops meet again in the order the laptops"
-    " come back. Resending office, B, A: the office's phone edit now applies cleanly, its resolution finds no such"
-    " conflict (rejected 'other_commune', listed on its Sync page), and A's and B's edits meet the office's value as"
-    " two new open conflicts. Values and laptops agree and nothing is silently lost, but a decided conflict is"
-    " shown again. An exact fix needs the server to replay resent ops in their original order (their original"
-    " versions), which the protocol does not carry",
-)
-
-
-@pytest.mark.parametrize("order", ["as_before", pytest.param("reversed", marks=REORDERED)])
+@pytest.mark.parametrize("order", ["as_before", "reversed"])
 def test_a_restored_backup_gets_every_later_change_back_from_the_laptops(drill: Drill, order: str) -> None:
     a, b, office = drill.laptop("A"), drill.laptop("B"), drill.laptop("office")
     laps = [a, b, office]

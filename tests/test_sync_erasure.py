@@ -116,6 +116,9 @@ def test_an_erasure_reaches_the_server_and_every_laptop(
     b.services.persons.update(head_id, head(PHONE_B))
     b.sync()
     assert [c.field for c in local.conflicts(b.db)] == ["phone"]
+    # the operator on B decides it: the resolution op (in B's outbox, sent) holds both phone numbers
+    local.resolve_conflict(b.db, b.user_id, local.conflicts(b.db)[0].id, PHONE_B)
+    b.sync()
     a.sync()
     # the first-sync snapshot holds the person too
     folder = tmp_path / "snapshots"
@@ -153,6 +156,8 @@ def test_an_erasure_reaches_the_server_and_every_laptop(
         name, erased_at = conn.exec_driver_sql("SELECT full_name, erased_at FROM person WHERE id = ?", (head_id,)).one()
     assert name == E.PLACEHOLDER and erased_at
     assert all(c.status == "resolved" for c in local.conflicts(b.db, open_only=False))
+    with b.db.reader() as conn:  # the resolution op is still in the outbox, without the numbers
+        assert conn.exec_driver_sql("SELECT count(*) FROM outbox WHERE kind = 'resolve'").scalar_one() == 1
     # both laptops agree with each other (and so with the server)
     a.sync()
     b.sync()

@@ -28,6 +28,7 @@ from dlso_desktop.storage.uow import UnitOfWork, dumps
 from dlso_desktop.validation import ValidationError
 from sync import erasure as E
 from sync.fields import canonical
+from sync.protocol import CONFLICT_TABLE
 
 
 class ErasurePreview(NamedTuple):
@@ -175,6 +176,15 @@ def _scrub_local(uow: UnitOfWork, persons: Iterable[Mapping[str, Any]], plan: E.
                 (table, *chunk),
             ).all()
             for cid, row_id, name, *raw in conflicts:
+                # its resolution op, sent or not, holds the values it decided between
+                for op_id, changes in conn.exec_driver_sql(
+                    "SELECT op_id, changes FROM outbox WHERE table_name = ? AND row_id = ? AND kind = 'resolve'",
+                    (CONFLICT_TABLE, cid),
+                ).all():
+                    old_changes = json.loads(changes)
+                    scrubbed = E.scrub_resolution(str(name), old_changes, plan[(table, str(row_id))])
+                    if scrubbed != old_changes:
+                        conn.exec_driver_sql("UPDATE outbox SET changes = ? WHERE op_id = ?", (dumps(scrubbed), op_id))
                 names = ("base_value", "server_value", "incoming_value", "resolved_value")
                 values = {k: json.loads(v) for k, v in zip(names, raw, strict=True) if v is not None}
                 if E.scrub_conflict(str(name), values, plan[(table, str(row_id))]):

@@ -97,6 +97,9 @@ class _Batch:
     prepared: "Prepared" = field(default_factory=dict)
     #: the version of the latest erasure applied in this batch (0: none)
     erased: int = 0
+    #: resent after a restore: conflicts this server lost that a resolution further on in the batch names, by
+    #: id, with the value the conflicting op met the first time (:func:`_replays`)
+    replays: dict[str, Any] = field(default_factory=dict)
 
     def next_seq(self) -> int:
         self.seq += 1
@@ -115,7 +118,12 @@ class _Missing(_Reject):
     """A refusal because the op names a record (or a person to erase, or an author) this server does not hold;
     raised before anything is changed. For an op resent after a restore (``PushRequest.resent_through``) it is
     not final: the batch stops and the op waits until another laptop has resent what it names. A missing
-    conflict is never waited for: no laptop resends one."""
+    conflict is never waited for: no laptop resends one.
+
+    ``lost_change`` is the same wait for a resent update whose first meeting with the server cannot be
+    reproduced yet: it was made on a version of the record the restore lost (its old values are not back), or
+    it met another laptop's value and so became a conflict the operator resolved, and that value is not back
+    (docs/SYNC_PROTOCOL.md, "Conflicts resent in another order")."""
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -288,13 +296,14 @@ def apply_push(
             if isinstance(parent, str):
                 targets.append((parent_table, parent))
     _prefetch(batch, targets)
+    resent_through = request.resent_through or 0
+    batch.replays = _replays(batch, ops, last, resent_through)
 
     stored = _stored_receipts(conn, device.id, [o.op_id for o in ops if o.op_id <= last])
     results: list[OpResult] = []
     receipts: list[tuple[str, int, str, str | None, int, str]] = []
     resend_from: int | None = None
     waiting: Waiting | None = None
-    resent_through = request.resent_through or 0
     for op in ops:
         if op.op_id <= last:
             original = stored.get(op.op_id)
@@ -393,7 +402,7 @@ def _apply_op(batch: _Batch, op: Op, *, wait: bool = False) -> OpResult:
             raise _Missing("unknown_record", "the record is unknown to the server (its creation was not accepted)")
         if op.kind == OpKind.DELETE:
             return _delete(batch, op, rec)
-        return _update(batch, op, spec, rec)
+        return _update(batch, op, spec, rec, wait=wait)
     except _Reject as exc:
         if wait and isinstance(exc, _Missing):
             raise
@@ -498,13 +507,15 @@ def _update_pairs(spec: F.TableSpec, op: Op) -> dict[str, Any]:
     return pairs
 
 
-def _update(batch: _Batch, op: Op, spec: F.TableSpec, rec: _Rec) -> OpResult:
+def _update(batch: _Batch, op: Op, spec: F.TableSpec, rec: _Rec, *, wait: bool = False) -> OpResult:
     pairs = _prepared(batch, op)
     if pairs is None:
         pairs = _update_pairs(spec, op)
     if E.MARKER in pairs:
         raise _Reject("bad_field", "erased_at is set only by an erasure")
     _check_not_erased(op, rec, pairs)
+    if wait:
+        _check_replayable(batch, op, spec, rec, pairs)
     if rec.deleted:
         incoming = {k: new for k, (_old, new) in pairs.items()}
         conflict_id = _add_conflict(batch, op, rec, DELETED_FIELD, False, True, incoming)
@@ -544,9 +555,77 @@ def _update(batch: _Batch, op: Op, spec: F.TableSpec, rec: _Rec) -> OpResult:
     return OpResult(op_id=op.op_id, status=OpStatus.APPLIED, version=rec.version)
 
 
+def _conflict_id(device_id: str, op_id: int, name: str) -> str:
+    """The id of the conflict an op makes on a field: the same whenever the op is applied (again)."""
+    return str(uuid.uuid5(_CONFLICT_NS, f"{device_id}/{op_id}/{name}"))
+
+
+#: the key of a resolve op's changes holding the conflict's server value (docs/SYNC_PROTOCOL.md, "Conflicts
+#: resent in another order"); optional: a resolution without it resolves all the same
+MET_KEY = "server_value"
+
+
+def _replays(batch: _Batch, ops: list[Op], last: int, resent_through: int) -> dict[str, Any]:
+    """The conflicts the batch's resent resolutions name that this server does not hold (lost in a restore),
+    with the value the conflicting op met: ``{conflict id: server value}``. The op that made such a conflict,
+    when it is an earlier op of the same batch, waits until the field holds that value again
+    (:func:`_check_replayable`), so it becomes the very same conflict and the resolution finds it."""
+    out: dict[str, Any] = {}
+    for op in ops:
+        if not last < op.op_id <= resent_through or op.kind != OpKind.RESOLVE or op.table != CONFLICT_TABLE:
+            continue
+        if MET_KEY in op.changes and batch.records.get((op.table, op.row_id)) is None:
+            out[op.row_id] = op.changes[MET_KEY]
+    return out
+
+
+def _check_replayable(batch: _Batch, op: Op, spec: F.TableSpec, rec: _Rec, pairs: dict[str, Any]) -> None:
+    """A resent update (``PushRequest.resent_through``) meets the record as it did the first time, or waits
+    (:class:`_Missing`, ``lost_change``) until the ops the restore lost have come back:
+
+    * it became a conflict the first time, resolved by a later op of this batch (``_Batch.replays``): it waits
+      until the field holds the value it met then, so it is that conflict again (same id) and not a clean
+      change followed by a resolution of nothing;
+    * it was made on a version of the record this server does not hold (``base_version`` above the record's:
+      the restore lost the change the laptop saw) and a field's old value is not the current one: it waits for
+      that change rather than becoming a conflict with the older value.
+
+    Only for resent ops: in normal operation neither can happen (a server's versions only grow, and a
+    resolution is made after its conflict was pulled), and conflicts are reported as always."""
+    for name in (*pairs, DELETED_FIELD) if batch.replays else ():
+        conflict_id = _conflict_id(batch.device.id, op.op_id, name)
+        if conflict_id not in batch.replays:
+            continue
+        met = batch.replays[conflict_id]
+        current = rec.deleted if name == DELETED_FIELD else rec.data.get(name, spec.defaults.get(name))
+        if name == DELETED_FIELD:
+            if not isinstance(met, bool):
+                continue  # not what an edit-versus-delete conflict met: nothing to wait for
+        else:
+            try:
+                met = _checked(spec, name, met)
+            except _Reject:
+                continue  # not a value of the field: nothing to wait for
+        if current != met:
+            raise _Missing(
+                "lost_change",
+                f"{op.table}.{name} met another laptop's change the first time (a conflict since resolved);"
+                " that change was lost in the restore and is not resent yet",
+            )
+    if op.base_version > rec.version:
+        stale = rec.deleted or any(
+            rec.data.get(name, spec.defaults.get(name)) not in (old, new) for name, (old, new) in pairs.items()
+        )
+        if stale:
+            raise _Missing(
+                "lost_change",
+                f"made on version {op.base_version} of the record, which was lost in the restore and is not resent yet",
+            )
+
+
 def _add_conflict(batch: _Batch, op: Op, rec: _Rec, name: str, base: Any, current: Any, incoming: Any) -> str:
     server_by, server_device, server_at = _provenance(rec, name)
-    conflict_id = str(uuid.uuid5(_CONFLICT_NS, f"{batch.device.id}/{op.op_id}/{name}"))
+    conflict_id = _conflict_id(batch.device.id, op.op_id, name)
     data = {
         "table_name": op.table,
         "row_id": op.row_id,
