@@ -75,5 +75,17 @@ def test_the_self_test_of_the_built_app(signing_server: LiveServer, tmp_path: Pa
         if os.environ.get("CI") == "true":
             pytest.fail("CI builds the app first (make dist) and names it in DLSO_DIST_EXE: .ci/run")
         pytest.skip("no built app (make dist, then DLSO_DIST_EXE=dist/DLSO-<version>/DLSO)")
+    bundle = Path(exe).resolve().parent
+    before = _manifest(bundle)
     out = _self_test([str(Path(exe).resolve())], signing_server, tmp_path)
     _assert_everything_ran(out, signing_server)
+    assert _manifest(bundle) == before  # nothing written next to the executable or inside the bundle
+
+
+def _manifest(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``folder``: (size, modification time in ns)."""
+    return {
+        str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
