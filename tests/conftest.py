@@ -169,3 +169,16 @@ def server_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield url
     finally:
         cluster.drop_database(name)
+
+
+@pytest.fixture
+def server(server_url: str) -> Iterator[Any]:
+    """The sync server app (``sync_support.Server``) on SQLite and on PostgreSQL: the same tests on both
+    databases. Modules that need it set up differently (a snapshot folder, a server secret) define their own."""
+    from sync_support import Server
+
+    s = Server(server_url)
+    try:
+        yield s
+    finally:
+        s.close()

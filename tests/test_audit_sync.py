@@ -31,15 +31,6 @@ COMMUNE = 24133
 
 
 @pytest.fixture
-def server(server_url: str) -> Iterator[Server]:
-    s = Server(server_url)
-    try:
-        yield s
-    finally:
-        s.close()
-
-
-@pytest.fixture
 def lap(server: Server, tmp_path: Path) -> Iterator[Laptop]:
     laptop = Laptop(tmp_path / "a.sqlite", COMMUNE, server, "a")
     laptop.enroll()

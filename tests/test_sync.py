@@ -22,14 +22,6 @@ from sync.transport import TransportError
 COMMUNE = 24133
 
 
-@pytest.fixture
-def server(server_url: str) -> Iterator[Server]:
-    """The server app on SQLite and on PostgreSQL (the same tests, both databases)."""
-    s = Server(server_url)
-    yield s
-    s.close()
-
-
 def backup_server(server: Server, tmp_path: Path) -> None:
     """A copy of the server database as it is now (SQLite: VACUUM INTO; PostgreSQL: a template copy)."""
     if server.url.startswith("sqlite"):

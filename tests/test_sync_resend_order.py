@@ -33,13 +33,6 @@ STAMPED = ("created_at", "updated_at")
 
 
 @pytest.fixture
-def server(server_url: str) -> Iterator[Server]:
-    s = Server(server_url)
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def laptops(tmp_path: Path, server: Server) -> Iterator[dict[str, Laptop]]:
     laps = {n: Laptop(tmp_path / f"{n}.sqlite", COMMUNE, server, n) for n in ("A", "B", "office")}
     for lap in laps.values():

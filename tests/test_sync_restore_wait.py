@@ -17,13 +17,6 @@ from sync import local
 
 
 @pytest.fixture
-def server(server_url: str) -> Iterator[Server]:
-    s = Server(server_url)
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def pair(tmp_path: Path, server: Server) -> Iterator[tuple[Laptop, Laptop]]:
     a, b = (Laptop(tmp_path / f"{n}.sqlite", COMMUNE, server, n) for n in ("A", "B"))
     a.enroll()

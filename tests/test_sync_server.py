@@ -40,15 +40,6 @@ ENROLL = f"{P.PREFIX}/enroll"
 
 
 @pytest.fixture
-def server(server_url: str) -> Iterator[Server]:
-    srv = Server(server_url)
-    try:
-        yield srv
-    finally:
-        srv.close()
-
-
-@pytest.fixture
 def make_laptop(tmp_path: Path, server: Server) -> Iterator[Callable[..., Laptop]]:
     made: list[Laptop] = []
 
