@@ -262,16 +262,17 @@ class SyncEngine:
                 else:
                     result.rejected += 1
             if answer.waiting is not None:
-                # a resent op names a record the restored server does not hold yet: it and the ops after it
-                # stay pending and go again next round (by then its laptop may have resent the record)
+                # a resent op names a record, or meets a change of one, that the restored server does not hold
+                # yet: it and the ops after it stay pending and go again next round (by then the laptop that
+                # made what it depends on may have resent it)
                 waited = True
                 result.waiting = answer.waiting.op_id
                 held = local.note_waiting(self.db, answer.waiting.op_id, answer.waiting.reason)
                 since = "" if held is None else f" since {held['since']}"
                 result.notes.append(
                     f"op {answer.waiting.op_id} waits on the server{since} ({answer.waiting.reason}): the record"
-                    " it names was lost in the server's restore and its laptop has not resent it yet; sent again"
-                    " next round"
+                    " it names, or a change to it, was lost in the server's restore and its laptop has not resent"
+                    " it yet; sent again next round"
                 )
                 break
             if not answer.results and answer.resend_from is None:
