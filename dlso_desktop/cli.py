@@ -8,7 +8,9 @@ the keystore's only user, if there is exactly one) and the PIN from ``DLSO_PIN``
 from an argument (it would sit in the shell history and the process list). ``DLSO_RECOVERY_KEY`` opens it
 with the commune operator's recovery key instead; ``dlso recover`` sets a forgotten PIN with it. A wrong PIN
 exits with 2 and changes nothing; wrong PINs count towards the laptop's growing delay, shared with the app.
-A plaintext database (before issue 6, tests) opens without a PIN.
+A plaintext database (before issue 6, ``init --unencrypted`` for tests) opens without a PIN. ``dlso init``
+sets up an encrypted laptop: the database, its commune operator (PIN from ``DLSO_PIN`` or typed twice) and
+the recovery key, printed once.
 """
 
 import argparse
@@ -77,8 +79,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    s = sub.add_parser("init", help="create a new database for an official commune/ward code")
+    s = sub.add_parser(
+        "init",
+        help="create a new encrypted database for an official commune/ward code, its first user (the commune"
+        " operator, PIN from $DLSO_PIN or a prompt) and its recovery key, shown once",
+    )
     s.add_argument("--commune", type=int, required=True, help="official code, e.g. 24133")
+    s.add_argument("--operator", metavar="NAME", help="the first user, the commune operator (default: $DLSO_USER)")
+    s.add_argument(
+        "--unencrypted",
+        action="store_true",
+        help="a plaintext database (tests, demos); the app encrypts it when its first user signs in",
+    )
 
     s = sub.add_parser("demo-data", help="add realistic demo households, persons, visits, training")
     s.add_argument("--households", type=_positive, required=True)
@@ -224,23 +236,69 @@ def _cmd_init(args: argparse.Namespace) -> None:
 
     base = paths.data_dir(args.data_dir)
     commune = admin_units.commune_by_code(args.commune)
-    db = create_database(paths.database_path(base), commune.code)
-    try:
-        _emit(
-            args,
-            {
-                "database": str(db.path),
-                "commune_code": commune.code,
-                "commune": commune.display_name,
-                "device_id": db.device_id,
-            },
-            _msg(
-                f"Đã tạo cơ sở dữ liệu cho {commune.display_name} ({commune.code}): {db.path}",
-                f"Created the database for {commune.display_name} ({commune.code}): {db.path}",
-            ),
+    path = paths.database_path(base)
+    if args.unencrypted:
+        db = create_database(path, commune.code)  # refuses an existing database
+        try:
+            _emit(
+                args,
+                {
+                    "database": str(db.path),
+                    "commune_code": commune.code,
+                    "commune": commune.display_name,
+                    "device_id": db.device_id,
+                    "encrypted": False,
+                },
+                _msg(
+                    f"Đã tạo cơ sở dữ liệu (chưa mã hóa) cho {commune.display_name} ({commune.code}): {db.path}."
+                    " Ứng dụng sẽ mã hóa khi người dùng đầu tiên đăng nhập.",
+                    f"Created the database (not encrypted) for {commune.display_name} ({commune.code}): {db.path}."
+                    " The app encrypts it when its first user signs in.",
+                ),
+            )
+        finally:
+            db.close()
+        return
+    if path.exists() and path.stat().st_size > 0:  # before asking for a PIN
+        raise DatabaseError(
+            f"Đã có cơ sở dữ liệu tại {path}; không ghi đè.",
+            f"A database already exists at {path}; not overwriting it.",
         )
-    finally:
-        db.close()
+    name = (args.operator or args.signin_user or os.environ.get("DLSO_USER") or "").strip()
+    if not name:
+        raise BadInput(
+            "Hãy ghi tên người quản lý cấp xã, người dùng đầu tiên của máy: --operator TÊN (hoặc DLSO_USER).",
+            "Give the commune operator's name, the laptop's first user: --operator NAME (or DLSO_USER).",
+        )
+    pin = _secret("DLSO_PIN", _msg(f"Mã PIN cho {name}: ", f"PIN for {name}: "))
+    if "DLSO_PIN" not in os.environ and pin != _secret("DLSO_PIN", _msg("Nhập lại: ", "Again: ")):
+        raise BadInput("Hai lần nhập mã PIN không giống nhau.", "The two PINs differ.")
+    from dlso_desktop.services.setup import new_encrypted_laptop
+
+    made = new_encrypted_laptop(path, commune.code, name, pin)
+    _emit(
+        args,
+        {
+            "database": str(path),
+            "commune_code": commune.code,
+            "commune": commune.display_name,
+            "device_id": made.device_id,
+            "encrypted": True,
+            "operator_id": made.operator_id,
+            "operator": made.operator_name,
+            "recovery_key": made.recovery_key,
+        },
+        _msg(
+            f"Đã tạo cơ sở dữ liệu mã hóa cho {commune.display_name} ({commune.code}): {path}\n"
+            f"Người quản lý cấp xã: {made.operator_name}\n"
+            f"Khóa khôi phục (chỉ hiện một lần; in ra và cất nơi an toàn, không để cùng máy):\n"
+            f"  {made.recovery_key}",
+            f"Created the encrypted database for {commune.display_name} ({commune.code}): {path}\n"
+            f"Commune operator: {made.operator_name}\n"
+            f"Recovery key (shown once; print it and keep it safe, away from the laptop):\n"
+            f"  {made.recovery_key}",
+        ),
+    )
 
 
 def _cmd_demo(args: argparse.Namespace) -> None:

@@ -464,7 +464,7 @@ def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.
     monkeypatch.delenv("DLSO_LANG", raising=False)
     monkeypatch.delenv("DLSO_DATA_DIR", raising=False)
     c = Cli(tmp_path / "data", capsys)
-    assert c("init", "--commune", str(COMMUNE)) == 0, c.err
+    assert c("init", "--commune", str(COMMUNE), "--unencrypted") == 0, c.err
     db = open_database(c.db_path)
     try:
         v = Services(db).villages.create("Buôn Kô Tam")

@@ -50,7 +50,7 @@ def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.
     monkeypatch.delenv("DLSO_LANG", raising=False)
     monkeypatch.delenv("DLSO_DATA_DIR", raising=False)
     runner = Cli(tmp_path / "data", capsys)
-    assert runner("init", "--commune", str(COMMUNE)) == 0, runner.err
+    assert runner("init", "--commune", str(COMMUNE), "--unencrypted") == 0, runner.err
     return runner
 
 

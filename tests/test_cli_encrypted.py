@@ -3,6 +3,7 @@ the recovery key, and encrypted backups with their recovery-only keystore (issue
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -110,5 +111,117 @@ def test_backup_is_encrypted_and_carries_a_recovery_only_keystore(
 
 def test_a_plaintext_database_needs_no_pin(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     cli = Cli(tmp_path / "plain", capsys)
-    assert cli("init", "--commune", "24133") == 0
+    assert cli("init", "--commune", "24133", "--unencrypted") == 0
+    assert cli("stats") == 0, cli.err
+
+
+# ---------------------------------------------------------------------------------------------------------
+# dlso init: an encrypted laptop, its commune operator and the recovery key, all or nothing
+
+
+def _folder(cli: Cli) -> list[str]:
+    return sorted(p.name for p in cli.db_path.parent.iterdir()) if cli.db_path.parent.exists() else []
+
+
+def test_init_makes_an_encrypted_laptop_with_its_operator_and_recovery_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli = Cli(tmp_path / "data", capsys)
+    monkeypatch.setenv("DLSO_PIN", "246810")
+    data = cli.json("init", "--commune", "24133", "--operator", "Nguyễn Thị Lan")
+    assert data["encrypted"] is True and data["operator"] == "Nguyễn Thị Lan"
+    assert _folder(cli) == ["dlso.sqlite", "dlso.sqlite.keys.json"]  # nothing half-made left beside them
+    assert not is_plaintext_sqlite(cli.db_path)
+    store = Keystore.load(keystore_path(cli.db_path))
+    assert [(u.user_id, u.display_name) for u in store.users()] == [(data["operator_id"], "Nguyễn Thị Lan")]
+    assert store.has_recovery
+    # the PIN opens it for the CLI (the only user: no --user needed)
+    assert cli("--json", "stats") == 0, cli.err
+    assert '"app_user": 1' in cli.out
+    # the recovery key printed once opens it too, and the first user is the commune operator
+    db = open_database(cli.db_path, key=store.unlock_with_recovery(data["recovery_key"]))
+    try:
+        assert db.device_id == data["device_id"] and db.commune_code == COMMUNE
+        (user,) = Services(db).users.list_all()
+        assert user.role == "commune_operator" and user.id == data["operator_id"]
+    finally:
+        db.close()
+    assert "Nguyễn Thị Lan".encode() not in cli.db_path.read_bytes()
+    monkeypatch.setenv("DLSO_PIN", "000000")
+    assert cli("stats") == 2 and "Mã PIN không đúng" in cli.err
+
+
+def test_init_shows_the_recovery_key_and_asks_the_pin_twice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli = Cli(tmp_path / "data", capsys)
+    typed = iter(["246810", "246810"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(typed))
+    monkeypatch.setenv("DLSO_USER", "Y Mek Ê Nuôl")
+    assert cli("init", "--commune", "24133") == 0, cli.err
+    key = cli.out.split("Khóa khôi phục", 1)[1].splitlines()[1].strip()
+    store = Keystore.load(keystore_path(cli.db_path))
+    store.unlock_with_recovery(key)  # raises for a wrong one
+    assert [u.display_name for u in store.users()] == ["Y Mek Ê Nuôl"]
+
+
+@pytest.mark.parametrize(
+    ("args", "typed", "says"),
+    [
+        ((), ["246810"], "--operator"),  # nobody named
+        (("--operator", "Nguyễn Thị Lan"), ["246810", "246811"], "không giống nhau"),  # typed twice, differently
+        (("--operator", "Nguyễn Thị Lan"), ["12", "12"], "PIN"),  # a PIN the user rules refuse
+        (("--operator", "   "), ["246810", "246810"], "--operator"),
+    ],
+)
+def test_init_refuses_bad_input_and_leaves_no_file(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    typed: list[str],
+    says: str,
+) -> None:
+    cli = Cli(tmp_path / "data", capsys)
+    answers = iter(typed)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    assert cli("init", "--commune", "24133", *args) == 2
+    assert says in cli.err and cli.err.count("\n") == 1
+    assert [n for n in _folder(cli) if n != "backups"] == []
+
+
+def test_init_never_overwrites_and_asks_no_pin_first(laptop: tuple[Cli, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    cli, _ = laptop
+    before = (cli.db_path.read_bytes(), keystore_path(cli.db_path).read_bytes())
+
+    def no_prompt(prompt: str = "") -> str:
+        raise AssertionError("asked for a PIN")
+
+    monkeypatch.setattr("getpass.getpass", no_prompt)
+    assert cli("init", "--commune", "24133", "--operator", "Người Khác") == 1
+    assert "không ghi đè" in cli.err
+    assert (cli.db_path.read_bytes(), keystore_path(cli.db_path).read_bytes()) == before
+
+
+def test_an_interrupted_init_leaves_nothing_and_the_next_one_works(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli = Cli(tmp_path / "data", capsys)
+    monkeypatch.setenv("DLSO_PIN", "246810")
+    real = os.replace
+    moved: list[Path] = []
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        if Path(dst) == cli.db_path:  # the keystore is in place; the database's move fails (a full disk)
+            raise OSError(28, "No space left on device")
+        if Path(dst) == keystore_path(cli.db_path):
+            moved.append(Path(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    assert cli("init", "--commune", "24133", "--operator", "Nguyễn Thị Lan") == 1
+    assert moved == [keystore_path(cli.db_path)]
+    assert [n for n in _folder(cli) if n != "backups"] == []  # not a keystore without its database
+    monkeypatch.setattr(os, "replace", real)
+    assert cli("init", "--commune", "24133", "--operator", "Nguyễn Thị Lan") == 0, cli.err
     assert cli("stats") == 0, cli.err

@@ -32,7 +32,7 @@ def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.
 
 @pytest.fixture
 def ready(cli: Cli) -> Cli:
-    assert cli("init", "--commune", str(COMMUNE)) == 0, cli.err
+    assert cli("init", "--commune", str(COMMUNE), "--unencrypted") == 0, cli.err
     return cli
 
 
@@ -101,7 +101,7 @@ def counts(cli: Cli) -> dict[str, int]:
 
 
 def test_init_creates_the_database(cli: Cli) -> None:
-    assert cli("init", "--commune", "24133") == 0, cli.err
+    assert cli("init", "--commune", "24133", "--unencrypted") == 0, cli.err
     assert cli.db_path.is_file()
     assert "Phường Buôn Ma Thuột" in cli.out
     assert cli.err == ""
@@ -113,7 +113,7 @@ def test_init_creates_the_database(cli: Cli) -> None:
 
 
 def test_init_json(cli: Cli) -> None:
-    data = cli.json("init", "--commune", "24133")
+    data = cli.json("init", "--commune", "24133", "--unencrypted")
     assert data["commune_code"] == COMMUNE
     assert data["commune"] == "Phường Buôn Ma Thuột"
     assert Path(data["database"]) == cli.db_path
@@ -121,7 +121,7 @@ def test_init_json(cli: Cli) -> None:
 
 def test_init_twice_keeps_the_first(ready: Cli) -> None:
     before = sha256(ready.db_path)
-    assert ready("init", "--commune", "24133") == 1
+    assert ready("init", "--commune", "24133", "--unencrypted") == 1
     assert ready.err.count("\n") == 1 and ready.err.startswith("dlso: ")
     assert "không ghi đè" in ready.err
     assert sha256(ready.db_path) == before
@@ -135,7 +135,7 @@ def test_init_outside_dak_lak(cli: Cli) -> None:
 
 def test_english_messages(ready: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DLSO_LANG", "en")
-    assert ready("init", "--commune", "24133") == 1
+    assert ready("init", "--commune", "24133", "--unencrypted") == 1
     assert "not overwriting" in ready.err
 
 
@@ -463,10 +463,14 @@ def test_cli_as_a_real_process(tmp_path: Path) -> None:
     env = {**os.environ, "DLSO_DATA_DIR": str(tmp_path / "dữ liệu"), "PYTHONIOENCODING": "utf-8"}
     env.pop("DLSO_LANG", None)
     cmd = [sys.executable, "-m", "dlso_desktop"]
-    init = subprocess.run([*cmd, "init", "--commune", "24133"], env=env, capture_output=True, text=True, timeout=60)
+    init = subprocess.run(
+        [*cmd, "init", "--commune", "24133", "--unencrypted"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert init.returncode == 0, init.stderr
     assert (tmp_path / "dữ liệu" / "dlso.sqlite").is_file()
-    again = subprocess.run([*cmd, "init", "--commune", "24133"], env=env, capture_output=True, text=True, timeout=60)
+    again = subprocess.run(
+        [*cmd, "init", "--commune", "24133", "--unencrypted"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert again.returncode == 1
     assert again.stderr.count("\n") == 1 and "Traceback" not in again.stderr
     stats = subprocess.run([*cmd, "--json", "stats"], env=env, capture_output=True, text=True, timeout=60)

@@ -458,7 +458,7 @@ def test_a_revoked_laptop_keeps_its_unsent_work(laptops: list[Laptop], server: S
 def test_sync_cli_reports_counts_as_json(tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]) -> None:
     from dlso_desktop import cli
 
-    assert cli.main(["--data-dir", str(tmp_path / "d"), "init", "--commune", str(COMMUNE)]) == 0
+    assert cli.main(["--data-dir", str(tmp_path / "d"), "init", "--commune", str(COMMUNE), "--unencrypted"]) == 0
     assert cli.main(["--data-dir", str(tmp_path / "d"), "sync"]) == 2  # not enrolled: bad input, says how
     assert "dlso enroll" in capsys.readouterr().err
     assert cli.main(["--data-dir", str(tmp_path / "d"), "enroll", "--server", "nope", "--code", "X"]) == 2

@@ -109,7 +109,7 @@ def live(tmp_path: Path) -> Iterator[LiveServer]:
 
 def laptop(tmp_path: Path, name: str, live: LiveServer, households: int) -> Path:
     data = tmp_path / name
-    assert cli.main(["--data-dir", str(data), "init", "--commune", str(COMMUNE)]) == 0
+    assert cli.main(["--data-dir", str(data), "init", "--commune", str(COMMUNE), "--unencrypted"]) == 0
     db = open_database(db_of(data))
     try:
         with db.unit_of_work(None) as uow:

@@ -38,10 +38,11 @@ def run(server_url: str | None = None, code: str | None = None, out: TextIO = sy
     from dlso_desktop.catalogue import course_id
     from dlso_desktop.services import Services
     from dlso_desktop.services.people import HouseholdInput, PersonInput
+    from dlso_desktop.services.setup import new_encrypted_laptop
     from dlso_desktop.services.training import SessionInput
     from dlso_desktop.storage.db import is_plaintext_sqlite
     from dlso_desktop.storage.keystore import Keystore, PinThrottle, WrongPin, keystore_path, throttle_path
-    from dlso_desktop.storage.store import create_encrypted_database, unlock_with_pin
+    from dlso_desktop.storage.store import unlock_with_pin
     from ui.app_context import AppContext
     from ui.i18n import install_language
     from ui.main_window import MainWindow
@@ -58,26 +59,22 @@ def run(server_url: str | None = None, code: str | None = None, out: TextIO = sy
     said: list[str] = []
     with tempfile.TemporaryDirectory(prefix="dlso-selftest-") as tmp:
         path = Path(tmp) / "dlso.sqlite"
-        # the encrypted path, as a laptop runs it: database + keystore, the operator, the recovery key; closed,
+        # the encrypted path, as `dlso init` sets a laptop up: database + keystore, the operator, the recovery key;
         # then signed in again with the keystore (PIN -> key -> database)
-        first = create_encrypted_database(path, 24133)
-        try:
-            operator = Services(first).users.create("Kiểm tra", "commune_operator", "246810")
-            recovery = first.new_recovery_key()
-        finally:
-            first.close()
+        made = new_encrypted_laptop(path, 24133, "Kiểm tra", "246810")
+        recovery = made.recovery_key
         check(not is_plaintext_sqlite(path), "the database is not encrypted")
         check([u.display_name for u in Keystore.load(keystore_path(path)).users()] == ["Kiểm tra"], "keystore users")
         try:
-            unlock_with_pin(path, operator.id, "000000").close()
+            unlock_with_pin(path, made.operator_id, "000000").close()
             raise SelfTestFailed("a wrong PIN opened the database")
         except WrongPin:
             pass
         PinThrottle(throttle_path(path)).reset()
-        db = unlock_with_pin(path, operator.id, "246810")
+        db = unlock_with_pin(path, made.operator_id, "246810")
         said.append("encrypted database")
         try:
-            user = Services(db).users.signed_in(operator.id)
+            user = Services(db).users.signed_in(made.operator_id)
             svc = Services(db, user_id=user.id)
             village = svc.villages.create("Buôn Ko Tam", "buon")
             household = svc.households.create(
