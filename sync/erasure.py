@@ -14,7 +14,7 @@ village, course and status stays right; what names, identifies or describes the 
 * visit actions for the person: their note;
 * assisted submissions of the person: dossier code and notes; their status changes: notes;
 * certificates of the person: the signed QR payload (it holds the name and birth date); they are revoked
-  (reason :data:`REVOCATION_REASON`).
+  (reason :data:`REVOCATION_REASON`), and an earlier revocation's reason, typed freely, becomes that too.
 
 Rows are plain mappings (typed on the laptop, JSON values on the server): :func:`plan` only compares ids.
 """
@@ -52,6 +52,7 @@ VISIT_ACTION: dict[str, Any] = {"note": ""}
 SUBMISSION: dict[str, Any] = {"dossier_code": "", "notes": ""}
 SUBMISSION_STATUS: dict[str, Any] = {"note": ""}
 CERTIFICATE: dict[str, Any] = {"qr_payload": ""}
+CERTIFICATE_REVOCATION: dict[str, Any] = {"reason": REVOCATION_REASON}
 
 #: Every field an erasure may blank, per table (what later ops made before the erasure may not bring back).
 ERASABLE: dict[str, frozenset[str]] = {
@@ -62,6 +63,7 @@ ERASABLE: dict[str, frozenset[str]] = {
     "assisted_submission": frozenset(SUBMISSION),
     "submission_status": frozenset(SUBMISSION_STATUS),
     "certificate": frozenset(CERTIFICATE),
+    "certificate_revocation": frozenset(CERTIFICATE_REVOCATION),
 }
 
 Row = Mapping[str, Any]
@@ -86,6 +88,8 @@ class Related:
     #: status changes of those submissions
     statuses: Sequence[Row] = field(default_factory=list)
     certificates: Sequence[Row] = field(default_factory=list)
+    #: revocations of those certificates
+    revocations: Sequence[Row] = field(default_factory=list)
 
 
 def plan(related: Related, erased_at: str) -> Plan:
@@ -110,6 +114,7 @@ def plan(related: Related, erased_at: str) -> Plan:
         ("assisted_submission", related.submissions, SUBMISSION),
         ("submission_status", related.statuses, SUBMISSION_STATUS),
         ("certificate", related.certificates, CERTIFICATE),
+        ("certificate_revocation", related.revocations, CERTIFICATE_REVOCATION),
     ):
         for row in rows:
             out[(table, str(row["id"]))] = dict(blank)

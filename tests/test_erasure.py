@@ -226,6 +226,34 @@ def test_erasure_leaves_no_trace_and_keeps_the_counts(db: Database, services: Se
     assert audit.verify(db).ok
 
 
+def test_an_earlier_revocation_reason_naming_the_person_is_erased_too(
+    db: Database, services: Services, village: VillageView
+) -> None:
+    ids = seed_person(services, village)
+    typed = f"Ghi sai họ tên, đúng là {NAME}"
+    services.certificates.revoke(ids["certificate"], typed)
+    with db.reader() as conn:  # the audit trail, which nothing may change, never held the typed reason
+        summaries = [str(r[0]) for r in conn.exec_driver_sql("SELECT summary FROM audit_entry")]
+    assert "24133-000001" in summaries and not any("Ghi sai" in t for t in summaries)
+    assert typed in every_text(db)
+
+    result = services.erasure.erase(ids["head"], "person_asked")
+
+    assert result.certificates_revoked == 0  # it was revoked already
+    assert traces(db) == [] and "Ghi sai" not in every_text(db)
+    with db.reader() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT reason FROM certificate_revocation WHERE certificate_id = ? AND deleted = 0", (ids["certificate"],)
+        ).all()
+        pending = [
+            str(r[0])
+            for r in conn.exec_driver_sql("SELECT changes FROM outbox WHERE table_name = 'certificate_revocation'")
+        ]
+    assert [r[0] for r in rows] == [E.REVOCATION_REASON]  # still one revocation, its reason blanked
+    assert pending and not any("Ghi sai" in c for c in pending)  # the unsent insert carries the blank reason
+    assert audit.verify(db).ok
+
+
 def test_a_household_of_one_loses_its_address_and_every_visit_note(
     db: Database, services: Services, village: VillageView
 ) -> None:

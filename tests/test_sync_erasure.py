@@ -15,8 +15,10 @@ import pytest
 from sync_support import Laptop, Server, content
 from test_erasure import CID, DOSSIER, NAME, PHONE, SECRET_NOTE, anonymous_counts, every_text
 
+from dlso_desktop.catalogue import course_id
 from dlso_desktop.services.people import HouseholdInput, PersonInput
 from dlso_desktop.services.submissions import SubmissionInput
+from dlso_desktop.services.training import SessionInput
 from dlso_desktop.services.visits import ConsentInput, FindingInput, VisitInput
 from sync import erasure as E
 from sync import local
@@ -167,6 +169,63 @@ def test_an_erasure_reaches_the_server_and_every_laptop(
     assert info is not None
     data = gzip.decompress((folder / info.gz_name).read_bytes())
     assert NAME.encode() not in data and PHONE.encode() not in data and DOSSIER.encode() not in data
+
+
+def _certificate(lap: Laptop, person_id: str, serial: int) -> str:
+    """A certificate record of the person (made directly: the signing is not what is tested here)."""
+    session = lap.services.training.create_session(
+        SessionInput(course_id("BDHVS-01"), date(2026, 11, 21), "Nhà văn hóa buôn", "Trần Văn Nam")
+    )
+    with lap.db.unit_of_work(None) as uow:
+        cert = uow.insert(
+            "certificate",
+            {
+                "number": f"{COMMUNE}-{serial:06d}",
+                "serial": serial,
+                "person_id": person_id,
+                "session_id": session.id,
+                "course_id": course_id("BDHVS-01"),
+                "issue_date": date(2026, 11, 21),
+                "signer_name": "Trần Văn Nam",
+                "qr_payload": f"DLSO1:{NAME}:1980-05-01",
+            },
+        )
+        uow.commit()
+    return str(cert["id"])
+
+
+def test_revocation_reasons_typed_before_an_erasure_are_blanked_everywhere(
+    laptops: tuple[Laptop, Laptop], server: Server
+) -> None:
+    a, b = laptops
+    head_id = seed(a, b)
+    sent = _certificate(a, head_id, 1)
+    unsent = _certificate(a, head_id, 2)
+    a.services.certificates.revoke(sent, f"Ghi sai họ tên, đúng là {NAME}")
+    a.sync()
+    b.sync()
+    with b.db.reader() as conn:
+        assert NAME in str(conn.exec_driver_sql("SELECT reason FROM certificate_revocation").scalar_one())
+    # B revokes the other certificate, with the name in the reason, and has not sent it when A erases
+    b.services.certificates.revoke(unsent, f"Trùng với giấy của {NAME}")
+    a.services.erasure.erase(head_id, "person_asked")
+    assert a.sync().rejected == 0
+    assert erased_traces(server_text(server)) == [] and "Ghi sai" not in server_text(server)
+
+    assert b.sync().rejected == 0  # the late revocation is kept (it revokes), without its reason
+    a.sync()
+    for lap in (a, b):
+        text = every_text(lap.db)
+        assert erased_traces(text) == [] and "Ghi sai" not in text and "Trùng với" not in text
+        with lap.db.reader() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT certificate_id, reason FROM certificate_revocation WHERE deleted = 0 ORDER BY certificate_id"
+            ).all()
+        # the unsent one is revoked twice: by B, and by A's erasure, which did not know of B's
+        assert {str(r[0]) for r in rows} == {sent, unsent} and {str(r[1]) for r in rows} == {E.REVOCATION_REASON}
+    text = server_text(server)
+    assert erased_traces(text) == [] and "Trùng với" not in text
+    assert content(a.db) == content(b.db)
 
 
 def test_the_server_refuses_erasures_and_late_edits_it_must(laptops: tuple[Laptop, Laptop], server: Server) -> None:

@@ -510,3 +510,24 @@ def test_vietnamese_page_is_translated(page: CertificatesPage, qtbot: QtBot) -> 
     assert page.title() == "Giấy chứng nhận"
     assert page.tabs.tabText(2).replace("&", "") == "Xác thực"
     assert "Chế độ mẫu" in page.status_label.text()
+
+
+def test_a_revocation_by_erasure_reads_as_words(page: CertificatesPage) -> None:
+    from datetime import date
+
+    from dlso_desktop.services.certificates import CertificateView
+    from sync.erasure import PLACEHOLDER, REVOCATION_REASON
+
+    view = CertificateView(
+        "c1", "24133-000001", 1, "p1", PLACEHOLDER, "s1", "k", "BDHVS-01", "Kỹ năng số", date(2026, 11, 21),
+        "Trần Văn Nam", "CHỦ TỊCH", 11, False, "P", "U", True, REVOCATION_REASON, "2026-11-22T00:00:00Z",
+    )  # fmt: skip
+    model = CertificateModel()
+    model.set_rows([view])
+    tip = model.index(0, CertificateModel.STATUS).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "Reason: the person's data was erased"
+    page.ctx.settings.set(LANGUAGE, "vi")
+    install_language("vi")
+    tip = model.index(0, CertificateModel.STATUS).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "Lý do: dữ liệu của người này đã được xoá"
+    install_language("en")

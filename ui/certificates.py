@@ -40,6 +40,7 @@ from dlso_desktop.services.certificates import (
 from dlso_desktop.services.views import CourseView, SessionView
 from dlso_desktop.text import format_date_vn
 from dlso_desktop.validation import ValidationError
+from sync.erasure import REVOCATION_REASON
 from ui.app_context import AppContext
 from ui.i18n import Retranslatable
 from ui.list_model import RowListModel
@@ -336,9 +337,10 @@ class CertificateModel(RowListModel[CertificateView]):
             if col == self.COURSE:
                 return c.course_name
             if col == self.STATUS and c.revoked and c.revoked_reason:
-                return QtCore.QCoreApplication.translate("CertificatesPage", "Reason: {reason}").format(
-                    reason=c.revoked_reason
-                )
+                reason = c.revoked_reason
+                if reason == REVOCATION_REASON:
+                    reason = QtCore.QCoreApplication.translate("CertificatesPage", "the person's data was erased")
+                return QtCore.QCoreApplication.translate("CertificatesPage", "Reason: {reason}").format(reason=reason)
         if role == Qt.ItemDataRole.ForegroundRole and col == self.STATUS:
             key = "demo" if c.demo else "revoked" if c.revoked else "valid"
             return QtGui.QBrush(QtGui.QColor(STATUS_COLOURS[key]))

@@ -639,7 +639,7 @@ class CertificateService:
                 "certificate_revocation",
                 {"certificate_id": certificate_id, "reason": text, "revoked_at": uow.now},
                 action="revoke",
-                summary=f"{cert['number']}: {text}",
+                summary=cert["number"],  # not the reason: typed freely, it may name the person (the trail keeps it)
             )
             uow.commit()
         return self.get(certificate_id)

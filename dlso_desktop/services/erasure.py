@@ -104,6 +104,11 @@ def gather(uow: UnitOfWork, person: dict[str, Any]) -> E.Related:
         _ids(related.submissions),
     )
     related.certificates = _rows(conn, "SELECT * FROM certificate WHERE person_id = ? AND deleted = 0", (pid,))
+    related.revocations = _in(
+        conn,
+        "SELECT * FROM certificate_revocation WHERE deleted = 0 AND certificate_id IN ({marks})",
+        _ids(related.certificates),
+    )
     return related
 
 
@@ -216,6 +221,7 @@ def _blank(uow: UnitOfWork, related: E.Related, plan: E.Plan) -> int:
         ("assisted_submission", related.submissions),
         ("submission_status", related.statuses),
         ("certificate", related.certificates),
+        ("certificate_revocation", related.revocations),
     ):
         for r in items:
             rows[(table, str(r["id"]))] = r

@@ -712,18 +712,21 @@ def _resolve(batch: _Batch, op: Op) -> OpResult:
 # ---------------------------------------------------------------------------------------------------------
 # Erasure (sync.erasure)
 
-#: tables whose new records belong to a person (directly or through a submission): (parent table, field)
+#: tables whose new records belong to a person (directly or through a submission or a certificate): (parent
+#: table, field)
 _LINKED: dict[str, tuple[str, str]] = {
     "visit_action": ("person", "person_id"),
     "assisted_submission": ("person", "person_id"),
     "certificate": ("person", "person_id"),
     "submission_status": ("assisted_submission", "submission_id"),
+    "certificate_revocation": ("certificate", "certificate_id"),
 }
 _LINKED_BLANK: dict[str, dict[str, Any]] = {
     "visit_action": E.VISIT_ACTION,
     "assisted_submission": E.SUBMISSION,
     "certificate": E.CERTIFICATE,
     "submission_status": E.SUBMISSION_STATUS,
+    "certificate_revocation": E.CERTIFICATE_REVOCATION,
 }
 
 
@@ -857,6 +860,11 @@ def _erase(batch: _Batch, op: Op) -> OpResult:
         _find(batch, "submission_status", "submission_id", [str(r["id"]) for r in related.submissions]),
     )
     related.certificates = _rows(batch, "certificate", _find(batch, "certificate", "person_id", [op.row_id]))
+    related.revocations = _rows(
+        batch,
+        "certificate_revocation",
+        _find(batch, "certificate_revocation", "certificate_id", [str(r["id"]) for r in related.certificates]),
+    )
     plan = E.plan(related, erased_at)
 
     version = batch.next_seq()
