@@ -74,6 +74,27 @@ def anonymous_counts(db: Database) -> dict[str, list[tuple[Any, ...]]]:
         return {k: sorted((tuple(r) for r in conn.exec_driver_sql(q)), key=repr) for k, q in queries.items()}
 
 
+def insert_certificate(db: Database, person_id: str, session_id: str, serial: int) -> str:
+    """A certificate record of the person whose QR payload holds their name and birth date (made directly: the
+    signing is not what the erasure tests look at); returns its id."""
+    with db.unit_of_work(None) as uow:
+        cert = uow.insert(
+            "certificate",
+            {
+                "number": f"24133-{serial:06d}",
+                "serial": serial,
+                "person_id": person_id,
+                "session_id": session_id,
+                "course_id": course_id("BDHVS-01"),
+                "issue_date": date(2026, 11, 21),
+                "signer_name": "Trần Văn Nam",
+                "qr_payload": f"DLSO1:{NAME}:1980-05-01",
+            },
+        )
+        uow.commit()
+    return str(cert["id"])
+
+
 def seed_person(services: Services, village: VillageView) -> dict[str, str]:
     """A household of two (the person to erase is its head) with a visit, an action, a submission, training
     with a passed result, a certificate and a draft — and a second household the erasure must not touch."""
@@ -133,21 +154,7 @@ def seed_person(services: Services, village: VillageView) -> dict[str, str]:
         SessionInput(course_id("BDHVS-01"), date(2026, 11, 21), "Nhà văn hóa buôn", "Trần Văn Nam", village.id)
     )
     services.training.record_attendance(session.id, [head.id, spouse.id], present=True, result="passed")
-    with services.ctx.db.unit_of_work(None) as uow:
-        cert = uow.insert(
-            "certificate",
-            {
-                "number": "24133-000001",
-                "serial": 1,
-                "person_id": head.id,
-                "session_id": session.id,
-                "course_id": course_id("BDHVS-01"),
-                "issue_date": date(2026, 11, 21),
-                "signer_name": "Trần Văn Nam",
-                "qr_payload": f"DLSO1:{NAME}:1980-05-01",
-            },
-        )
-        uow.commit()
+    cert_id = insert_certificate(services.ctx.db, head.id, session.id, 1)
     services.drafts.save(f"person:{head.id}", {"full_name": NAME, "phone": PHONE})
     services.drafts.save("household:new", {"head_name": "Y Khác"})
     return {
@@ -156,7 +163,7 @@ def seed_person(services: Services, village: VillageView) -> dict[str, str]:
         "spouse": spouse.id,
         "other": other.household.id,
         "submission": submission.id,
-        "certificate": str(cert["id"]),
+        "certificate": cert_id,
         "session": session.id,
     }
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from sync_support import Laptop, Server, content
-from test_erasure import CID, DOSSIER, NAME, PHONE, SECRET_NOTE, anonymous_counts, every_text
+from test_erasure import CID, DOSSIER, NAME, PHONE, SECRET_NOTE, anonymous_counts, every_text, insert_certificate
 
 from dlso_desktop.catalogue import course_id
 from dlso_desktop.services.people import HouseholdInput, PersonInput
@@ -172,26 +172,10 @@ def test_an_erasure_reaches_the_server_and_every_laptop(
 
 
 def _certificate(lap: Laptop, person_id: str, serial: int) -> str:
-    """A certificate record of the person (made directly: the signing is not what is tested here)."""
     session = lap.services.training.create_session(
         SessionInput(course_id("BDHVS-01"), date(2026, 11, 21), "Nhà văn hóa buôn", "Trần Văn Nam")
     )
-    with lap.db.unit_of_work(None) as uow:
-        cert = uow.insert(
-            "certificate",
-            {
-                "number": f"{COMMUNE}-{serial:06d}",
-                "serial": serial,
-                "person_id": person_id,
-                "session_id": session.id,
-                "course_id": course_id("BDHVS-01"),
-                "issue_date": date(2026, 11, 21),
-                "signer_name": "Trần Văn Nam",
-                "qr_payload": f"DLSO1:{NAME}:1980-05-01",
-            },
-        )
-        uow.commit()
-    return str(cert["id"])
+    return insert_certificate(lap.db, person_id, session.id, serial)
 
 
 def test_revocation_reasons_typed_before_an_erasure_are_blanked_everywhere(

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from dlso_desktop.storage.db import DatabaseError
+from dlso_desktop.storage.db import DatabaseError, fsync_dir
 from dlso_desktop.storage.keystore import keystore_path
 from dlso_desktop.storage.store import create_encrypted_database
 
@@ -70,16 +70,5 @@ def new_encrypted_laptop(path: Path, commune_code: int, operator_name: str, pin:
         if not path.exists():
             keystore_path(path).unlink(missing_ok=True)
         raise
-    _sync_folder(path.parent)
+    fsync_dir(path.parent)  # both renames on disk before the recovery key is shown
     return NewLaptop(device_id, user.id, user.display_name, recovery)
-
-
-def _sync_folder(folder: Path) -> None:
-    """The two renames on disk before the recovery key is shown (POSIX; Windows cannot open a folder)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
