@@ -121,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("sync", help="one sync round (push, then pull); 'dlso sync status' shows the state")
     s.add_argument("action", nargs="?", choices=["status"], help="status: show the sync state, change nothing")
     s.add_argument("--batch-size", type=_positive, default=500, help="ops per push request")
-    s.add_argument("--page-size", type=_positive, default=2000, help="records per pull page")
+    s.add_argument(
+        "--page-size", type=_positive, help="records per pull page (default: 2,000; 5,000 for a pull from the start)"
+    )
 
     s = sub.add_parser(
         "recover", help="forgotten PIN: open with the recovery key ($DLSO_RECOVERY_KEY or a prompt), set a new PIN"

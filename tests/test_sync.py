@@ -15,7 +15,7 @@ import pytest
 from sync_support import AppTransport, Faults, Laptop, Server, content, family
 
 from dlso_desktop.services.people import PersonInput
-from sync import local
+from sync import engine, local
 from sync import protocol as P
 from sync.transport import TransportError
 
@@ -549,3 +549,35 @@ def test_only_a_commune_operator_enrolls_the_laptop(tmp_path: Path, server: Serv
         assert answer.device_id == db.device_id and local.get_meta(db, local.TOKEN)
     finally:
         db.close()
+
+
+def test_a_pull_from_the_start_asks_for_the_largest_pages(laptops: list[Laptop]) -> None:
+    a, b, _ = laptops
+    v = a.services.villages.create("Thôn 1", "thon")
+    for i in range(3):
+        a.services.households.create(family(v.id, head=f"Chủ hộ {i}"))
+    a.sync()
+    assert b.transport is not None
+    asked: list[int] = []
+    get = b.transport.get
+
+    def recording(path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        if path.endswith("/pull"):
+            asked.append(int((params or {})["limit"]))
+        return get(path, params)
+
+    b.transport.get = recording  # type: ignore[method-assign]
+    b.sync()  # the first pull, record by record (this transport cannot download a snapshot)
+    a.sync()
+    assert asked == [P.MAX_PULL_LIMIT] and content(b.db) == content(a.db)
+    a.services.households.create(family(v.id, head="Chủ hộ mới"))
+    a.sync()
+    asked.clear()
+    b.sync()  # caught up: the usual pages
+    assert asked == [engine.PULL_PAGE] and content(b.db) == content(a.db)
+    asked.clear()
+    b.sync(page_size=2)  # a page size given is kept, also for a full re-pull
+    local.reset_cursor(b.db, purge_unseen=False)
+    b.sync(page_size=2)
+    assert asked[0] == 2 and set(asked) == {2} and len(asked) > 3
+    assert content(b.db) == content(a.db)
