@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from dlso_desktop import paths
 from dlso_desktop.services import Services
 from dlso_desktop.services.views import VillageView
-from dlso_desktop.storage.store import Database
+from dlso_desktop.storage.store import Database, create_encrypted_database, database_state, setting_up_path
 from dlso_desktop.text import format_date_vn
 from ui import visit_flow
 from ui.app_context import AppContext
@@ -180,6 +180,24 @@ class ModalDriver:
             dialog.reject()
 
 
+def test_a_first_run_cancelled_at_the_first_user_leaves_nothing(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+
+    def pick_commune(picker: CommunePicker) -> None:
+        codes = [picker.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(picker.list.count())]
+        picker.list.setCurrentRow(codes.index(24133))
+        picker.accept()
+
+    driver = ModalDriver([(CommunePicker, pick_commune), (FirstUserDialog, lambda d: d.reject())])
+    assert run_first_run(data_dir, Settings(data_dir)) is None
+    assert driver.seen == ["CommunePicker", "FirstUserDialog"]
+    assert [p.name for p in data_dir.iterdir() if p.name.startswith("dlso.sqlite")] == []
+    assert database_state(paths.database_path(data_dir)) == "missing"  # the next start is a first run again
+
+
 def test_first_user_journey_from_an_empty_data_folder(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -189,6 +207,11 @@ def test_first_user_journey_from_an_empty_data_folder(
     data_dir = paths.data_dir()  # as main.py picks it
     settings = Settings(data_dir)
     assert not paths.database_path(data_dir).exists()  # so main.py starts the first run
+    # what a first run killed before its first user existed leaves behind: nobody could open it, and it is not
+    # where the database goes, so this start is a first run again and the leftover is cleared
+    leftover = setting_up_path(paths.database_path(data_dir))
+    create_encrypted_database(leftover, 24133).close()
+    assert database_state(paths.database_path(data_dir)) == "missing"
     window = MainWindow()  # shown before the data layer, as main.py does
     qtbot.addWidget(window)
     window.show()
@@ -201,6 +224,7 @@ def test_first_user_journey_from_an_empty_data_folder(
         picker.accept()
 
     def first_user(dialog: FirstUserDialog) -> None:
+        assert not paths.database_path(data_dir).exists()  # made beside its place until the first user exists
         dialog.name.setText("Nguyễn Thị Lan")
         dialog.pin.setText("246810")
         dialog.accept()
@@ -233,6 +257,8 @@ def test_first_user_journey_from_an_empty_data_folder(
     started = run_first_run(data_dir, settings)
     assert started is not None, f"first run cancelled after {driver.seen}"
     assert driver.seen == ["CommunePicker", "FirstUserDialog", "RecoveryKeyDialog", "VillagesDialog", "QMessageBox"]
+    assert [p.name for p in data_dir.iterdir() if ".new" in p.name] == []  # the leftover is gone too
+    assert {"dlso.sqlite", "dlso.sqlite.keys.json"} <= {p.name for p in data_dir.iterdir()}
     db, user = started
     try:
         assert paths.database_path(data_dir).exists() and db.commune_code == 24133

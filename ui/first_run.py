@@ -9,7 +9,13 @@ from dlso_desktop import paths
 from dlso_desktop.admin_units import dak_lak_communes, find_communes
 from dlso_desktop.services import Services
 from dlso_desktop.services.views import UserView
-from dlso_desktop.storage.store import Database, create_encrypted_database
+from dlso_desktop.storage.store import (
+    Database,
+    create_encrypted_database,
+    discard_files,
+    move_new_database,
+    setting_up_path,
+)
 from dlso_desktop.validation import ValidationError
 from ui.qt import Qt, QtCore, QtGui, QtPrintSupport, QtWidgets
 from ui.settings import LAST_USER, Settings
@@ -349,16 +355,27 @@ def run_first_run(data_dir: Path, settings: Settings) -> tuple[Database, UserVie
     if picker.exec() != QtWidgets.QDialog.DialogCode.Accepted or picker.selected_code() is None:
         return None
     path = paths.database_path(data_dir)
-    db = create_encrypted_database(path, picker.selected_code() or 0)
-    asked = ask_first_user(db, settings)
+    # made beside its place until the first user exists: a first run cut short (the app killed, a power cut)
+    # leaves no database that nobody can open, and the next start is a first run again
+    part = setting_up_path(path)
+    discard_files(part)
+    db = create_encrypted_database(part, picker.selected_code() or 0)
+    try:
+        asked = ask_first_user(db, settings)
+    except BaseException:
+        db.close()
+        discard_files(part)
+        raise
     if asked is None:
         db.close()
-        from dlso_desktop.storage.keystore import keystore_path
-
-        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), keystore_path(path)):
-            leftover.unlink(missing_ok=True)  # nothing in it yet: the next start is a first run again
+        discard_files(part)  # nothing in it yet: the next start is a first run again
         return None
     user, _pin = asked
+    try:
+        db = move_new_database(db, path)
+    except BaseException:
+        discard_files(part)
+        raise
     show_recovery_key(db)
     VillagesDialog(Services(db, user_id=user.id)).exec()
     offer_demo_data(db, user)

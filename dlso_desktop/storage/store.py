@@ -1,5 +1,6 @@
 """The open database of one laptop: its engine, its identity (device, commune) and units of work."""
 
+import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ from dlso_desktop.storage.db import (
     OpenResult,
     _raw_connect,
     backup_file,
+    fsync_dir,
     make_engine,
     peek_revision,
     prepare_schema,
@@ -450,6 +452,57 @@ def create_encrypted_database(path: Path, commune_code: int) -> Database:
         raise
     db.keystore = store
     return db
+
+
+#: the suffix of a database being set up beside where it will be (see :func:`move_new_database`)
+SETTING_UP = ".new"
+
+
+def setting_up_path(path: Path) -> Path:
+    """Where a new laptop database for ``path`` is made until it has its first user (``dlso.sqlite.new``)."""
+    return path.with_name(path.name + SETTING_UP)
+
+
+def discard_files(path: Path) -> None:
+    """Remove a database that nobody can use any more and everything beside it: its WAL, shared memory,
+    journal and keystore (an unfinished set-up: no user could ever unlock it)."""
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal"), keystore_path(path)):
+        leftover.unlink(missing_ok=True)
+
+
+def move_new_database(db: Database, dest: Path) -> Database:
+    """A database set up under a temporary name (``db``: created, its first user and keystore entry made)
+    moved to ``dest`` and opened there with the same key; ``db`` is closed. The keystore moves first: a crash
+    in between leaves a keystore without its database at ``dest``, which the next set-up removes
+    (:func:`create_encrypted_database`), never a database without its keystore, which nobody could open. Until
+    the move, ``dest`` does not exist, so a set-up cut short (a crash, a power cut, the app killed) leaves the
+    next start a first run again. ``dest`` must not exist."""
+    if dest.exists() and dest.stat().st_size > 0:
+        raise DatabaseError(
+            f"Đã có cơ sở dữ liệu tại {dest}; không ghi đè.",
+            f"A database already exists at {dest}; not overwriting it.",
+        )
+    key, src = db._key, db.path
+    db.close()
+    left = [f"{src.name}{s}" for s in ("-wal", "-shm", "-journal") if Path(f"{src}{s}").exists()]
+    if left:
+        raise DatabaseError(
+            f"Không đóng được cơ sở dữ liệu mới ({', '.join(left)} còn lại).",
+            f"The new database did not close cleanly ({', '.join(left)} left).",
+        )
+    try:
+        if keystore_path(src).exists():
+            os.replace(keystore_path(src), keystore_path(dest))
+        os.replace(src, dest)
+    except BaseException:
+        if not dest.exists():
+            keystore_path(dest).unlink(missing_ok=True)
+        raise
+    fsync_dir(dest.parent)
+    moved = open_database(dest, key=key)
+    if key is not None:
+        moved.keystore = Keystore.load(keystore_path(dest))
+    return moved
 
 
 def encrypt_existing(db: Database, user_id: str, display_name: str, pin: str) -> Database:
