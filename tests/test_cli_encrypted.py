@@ -225,3 +225,43 @@ def test_an_interrupted_init_leaves_nothing_and_the_next_one_works(
     monkeypatch.setattr(os, "replace", real)
     assert cli("init", "--commune", "24133", "--operator", "Nguyễn Thị Lan") == 0, cli.err
     assert cli("stats") == 0, cli.err
+
+
+def test_init_ignores_the_wal_of_a_database_removed_by_hand(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli = Cli(tmp_path / "data", capsys)
+    monkeypatch.setenv("DLSO_PIN", "246810")
+    assert cli("init", "--commune", "24133", "--operator", "Nguyễn Thị Lan") == 0, cli.err
+    db = open_database(
+        cli.db_path,
+        key=Keystore.load(keystore_path(cli.db_path)).unlock_with_recovery(
+            cli.out.split("Khóa khôi phục", 1)[1].splitlines()[1].strip()
+        ),
+    )
+    try:
+        Services(db).villages.create("Buôn Ko Tam", "buon")  # committed into the WAL, not checkpointed yet
+        wal = Path(f"{cli.db_path}-wal").read_bytes()
+    finally:
+        db.close()
+    assert wal
+    cli.db_path.unlink()  # someone removes the database by hand and leaves the WAL beside it
+    Path(f"{cli.db_path}-wal").write_bytes(wal)
+    assert cli("init", "--commune", "24133", "--operator", "Y Mek Ê Nuôl") == 0, cli.err
+    assert not Path(f"{cli.db_path}-wal").exists() or Path(f"{cli.db_path}-wal").read_bytes() != wal
+    assert cli("--json", "stats") == 0, cli.err
+    assert '"village": 0' in cli.out
+    # the same for a plaintext database
+    plain = Cli(tmp_path / "plain", cli.capsys)
+    assert plain("init", "--commune", "24133", "--unencrypted") == 0, plain.err
+    db = open_database(plain.db_path)
+    try:
+        Services(db).villages.create("Buôn Ko Tam", "buon")
+        wal = Path(f"{plain.db_path}-wal").read_bytes()
+    finally:
+        db.close()
+    plain.db_path.unlink()
+    Path(f"{plain.db_path}-wal").write_bytes(wal)
+    assert plain("init", "--commune", "24133", "--unencrypted") == 0, plain.err
+    assert plain("--json", "stats") == 0, plain.err
+    assert '"village": 0' in plain.out

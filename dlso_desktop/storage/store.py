@@ -332,6 +332,8 @@ def create_database(
             f"A database already exists at {path}; not overwriting it.",
         )
     path.parent.mkdir(parents=True, exist_ok=True)
+    for orphan in ("-wal", "-shm", "-journal"):  # of a database removed by hand: replayed into this one otherwise
+        Path(f"{path}{orphan}").unlink(missing_ok=True)
     if key is not None:
         raw_key(key)  # a malformed key is refused before any file is made
     if cipher_layout:
@@ -490,6 +492,8 @@ def move_new_database(db: Database, dest: Path) -> Database:
             f"Không đóng được cơ sở dữ liệu mới ({', '.join(left)} còn lại).",
             f"The new database did not close cleanly ({', '.join(left)} left).",
         )
+    for orphan in ("-wal", "-shm", "-journal"):  # of a database removed by hand: replayed into this one otherwise
+        Path(f"{dest}{orphan}").unlink(missing_ok=True)
     try:
         if keystore_path(src).exists():
             os.replace(keystore_path(src), keystore_path(dest))
