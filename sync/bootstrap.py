@@ -39,7 +39,9 @@ from sync.protocol import CONFLICT_TABLE
 SQLITE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, sqlcipher3.Error)
 _INTEGRITY_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError, sqlcipher3.IntegrityError)
 
-#: the snapshot file layout this laptop can take (sync.server.snapshot.FILE_FORMAT)
+#: the snapshot file layout: 2 = SQLCipher's 80 reserved bytes on every page, so that an encrypted laptop can
+#: encrypt the download page by page as it arrives (dlso_desktop.storage.cipherpages); the server builds its
+#: snapshots for :func:`schema_tag` (sync.server.snapshot)
 FILE_FORMAT = 2
 
 

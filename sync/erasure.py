@@ -54,17 +54,21 @@ SUBMISSION_STATUS: dict[str, Any] = {"note": ""}
 CERTIFICATE: dict[str, Any] = {"qr_payload": ""}
 CERTIFICATE_REVOCATION: dict[str, Any] = {"reason": REVOCATION_REASON}
 
-#: Every field an erasure may blank, per table (what later ops made before the erasure may not bring back).
-ERASABLE: dict[str, frozenset[str]] = {
-    "person": frozenset(PERSON),
-    "household": frozenset(HOUSEHOLD_ALONE),
-    "visit": frozenset(VISIT),
-    "visit_action": frozenset(VISIT_ACTION),
-    "assisted_submission": frozenset(SUBMISSION),
-    "submission_status": frozenset(SUBMISSION_STATUS),
-    "certificate": frozenset(CERTIFICATE),
-    "certificate_revocation": frozenset(CERTIFICATE_REVOCATION),
+#: The blank values per table: every field an erasure may blank (a household's, when the person lived alone in
+#: it); the records of the person's own (actions, submissions, their statuses, certificates, revocations) get
+#: exactly these, also when they reach the server after the erasure.
+BLANKS: dict[str, dict[str, Any]] = {
+    "person": PERSON,
+    "household": HOUSEHOLD_ALONE,
+    "visit": VISIT,
+    "visit_action": VISIT_ACTION,
+    "assisted_submission": SUBMISSION,
+    "submission_status": SUBMISSION_STATUS,
+    "certificate": CERTIFICATE,
+    "certificate_revocation": CERTIFICATE_REVOCATION,
 }
+#: Every field an erasure may blank, per table (what later ops made before the erasure may not bring back).
+ERASABLE: dict[str, frozenset[str]] = {table: frozenset(blank) for table, blank in BLANKS.items()}
 
 Row = Mapping[str, Any]
 Plan = dict[tuple[str, str], dict[str, Any]]
@@ -109,15 +113,15 @@ def plan(related: Related, erased_at: str) -> Plan:
         vid = str(visit["id"])
         if alone or related.subjects.get(vid) == {pid}:
             out[("visit", vid)] = dict(VISIT)
-    for table, rows, blank in (
-        ("visit_action", related.actions, VISIT_ACTION),
-        ("assisted_submission", related.submissions, SUBMISSION),
-        ("submission_status", related.statuses, SUBMISSION_STATUS),
-        ("certificate", related.certificates, CERTIFICATE),
-        ("certificate_revocation", related.revocations, CERTIFICATE_REVOCATION),
+    for table, rows in (
+        ("visit_action", related.actions),
+        ("assisted_submission", related.submissions),
+        ("submission_status", related.statuses),
+        ("certificate", related.certificates),
+        ("certificate_revocation", related.revocations),
     ):
         for row in rows:
-            out[(table, str(row["id"]))] = dict(blank)
+            out[(table, str(row["id"]))] = dict(BLANKS[table])
     return out
 
 

@@ -24,6 +24,7 @@ from sync_support import Laptop, Server, content, family
 from test_sync import COMMUNE, backup_server, restore_server, server_records
 
 from dlso_desktop.services.people import PersonInput
+from dlso_desktop.services.views import HouseholdDetail
 from sync import local
 from sync import protocol as P
 from sync.engine import RoundResult
@@ -84,6 +85,16 @@ def open_conflicts(server: Server) -> list[dict[str, Any]]:
     ]
 
 
+def backed_up_family(first: Laptop, everyone: list[Laptop], server: Server, tmp_path: Path) -> HouseholdDetail:
+    """A household made on ``first``, known to ``everyone`` and to the server, and then the server's backup
+    (what the restore in each test goes back to)."""
+    village = first.services.villages.create("Buôn Kô Tam", "buon")
+    hh = first.services.households.create(family(village.id))
+    until_quiet(everyone)
+    backup_server(server, tmp_path)
+    return hh
+
+
 ORDERS = [pytest.param(order, id="-".join(order)) for order in itertools.permutations(("A", "B", "office"))]
 
 
@@ -93,10 +104,7 @@ def test_a_resolved_conflict_stays_resolved_whatever_order_the_laptops_resend_in
 ) -> None:
     a, b, office = laptops["A"], laptops["B"], laptops["office"]
     everyone = [a, b, office]
-    village = a.services.villages.create("Buôn Kô Tam", "buon")
-    hh = a.services.households.create(family(village.id))
-    until_quiet(everyone)
-    backup_server(server, tmp_path)
+    hh = backed_up_family(a, everyone, server, tmp_path)
 
     # after the backup: A sets a phone; B, having seen it, changes it; the office, having not, sets another
     head = hh.members[0].id
@@ -141,10 +149,7 @@ def test_a_delete_resolved_against_an_edit_stays_resolved_whatever_order(
     """The office edits a person B deleted meanwhile and then restores them: resent office first, its edit
     waits for B's delete, so it is the same edit-versus-delete conflict again and the restore applies."""
     b, office = laptops["B"], laptops["office"]
-    village = b.services.villages.create("Buôn Kô Tam", "buon")
-    hh = b.services.households.create(family(village.id))
-    until_quiet([b, office])
-    backup_server(server, tmp_path)
+    hh = backed_up_family(b, [b, office], server, tmp_path)
 
     spouse = hh.members[1].id
     b.services.persons.delete(spouse)
@@ -179,10 +184,7 @@ def test_an_edit_made_on_a_change_no_laptop_resends_waits_and_then_is_a_conflict
     with the older value would be shown for nothing if A came back), and after ``RESEND_WAIT_DAYS`` it is sent
     as an ordinary op: a conflict for the operator, never silently dropped."""
     a, b = laptops["A"], laptops["B"]
-    village = a.services.villages.create("Buôn Kô Tam", "buon")
-    hh = a.services.households.create(family(village.id))
-    until_quiet([a, b])
-    backup_server(server, tmp_path)
+    hh = backed_up_family(a, [a, b], server, tmp_path)
     head = hh.members[0].id
     a.services.persons.update(head, person("Phạm Văn Khải", phone="0905123456"))
     a.sync(), b.sync()

@@ -317,6 +317,11 @@ def default_db_path(data_dir: Path) -> Path:
     return data_dir / DB_FILENAME
 
 
+def side_files(path: Path) -> tuple[Path, Path, Path]:
+    """The files SQLite keeps beside the database ``path``: its WAL, the WAL index and a rollback journal."""
+    return Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")
+
+
 def create_database(
     path: Path, commune_code: int, *, key: bytes | None = None, cipher_layout: bool = False
 ) -> Database:
@@ -332,8 +337,8 @@ def create_database(
             f"A database already exists at {path}; not overwriting it.",
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    for orphan in ("-wal", "-shm", "-journal"):  # of a database removed by hand: replayed into this one otherwise
-        Path(f"{path}{orphan}").unlink(missing_ok=True)
+    for orphan in side_files(path):  # of a database removed by hand: replayed into this one otherwise
+        orphan.unlink(missing_ok=True)
     if key is not None:
         raw_key(key)  # a malformed key is refused before any file is made
     if cipher_layout:
@@ -468,7 +473,7 @@ def setting_up_path(path: Path) -> Path:
 def discard_files(path: Path) -> None:
     """Remove a database that nobody can use any more and everything beside it: its WAL, shared memory,
     journal and keystore (an unfinished set-up: no user could ever unlock it)."""
-    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal"), keystore_path(path)):
+    for leftover in (path, *side_files(path), keystore_path(path)):
         leftover.unlink(missing_ok=True)
 
 
@@ -486,14 +491,14 @@ def move_new_database(db: Database, dest: Path) -> Database:
         )
     key, src = db._key, db.path
     db.close()
-    left = [f"{src.name}{s}" for s in ("-wal", "-shm", "-journal") if Path(f"{src}{s}").exists()]
+    left = [f.name for f in side_files(src) if f.exists()]
     if left:
         raise DatabaseError(
             f"Không đóng được cơ sở dữ liệu mới ({', '.join(left)} còn lại).",
             f"The new database did not close cleanly ({', '.join(left)} left).",
         )
-    for orphan in ("-wal", "-shm", "-journal"):  # of a database removed by hand: replayed into this one otherwise
-        Path(f"{dest}{orphan}").unlink(missing_ok=True)
+    for orphan in side_files(dest):  # of a database removed by hand: replayed into this one otherwise
+        orphan.unlink(missing_ok=True)
     try:
         if keystore_path(src).exists():
             os.replace(keystore_path(src), keystore_path(dest))

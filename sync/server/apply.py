@@ -721,13 +721,6 @@ _LINKED: dict[str, tuple[str, str]] = {
     "submission_status": ("assisted_submission", "submission_id"),
     "certificate_revocation": ("certificate", "certificate_id"),
 }
-_LINKED_BLANK: dict[str, dict[str, Any]] = {
-    "visit_action": E.VISIT_ACTION,
-    "assisted_submission": E.SUBMISSION,
-    "certificate": E.CERTIFICATE,
-    "submission_status": E.SUBMISSION_STATUS,
-    "certificate_revocation": E.CERTIFICATE_REVOCATION,
-}
 
 
 def _erased_parent(batch: _Batch, table: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -740,7 +733,7 @@ def _erased_parent(batch: _Batch, table: str, data: dict[str, Any]) -> dict[str,
         return {}
     if not (parent.data.get(E.MARKER) or (link[0] != "person" and parent.data.get("_erased"))):
         return {}
-    return {k: v for k, v in _LINKED_BLANK[table].items() if data.get(k) != v}
+    return {k: v for k, v in E.BLANKS[table].items() if data.get(k) != v}
 
 
 def _check_not_erased(op: Op, rec: _Rec, pairs: dict[str, Any]) -> None:

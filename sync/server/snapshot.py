@@ -53,9 +53,8 @@ from sqlalchemy import Connection, Engine, and_, select
 from sqlalchemy.engine import make_url
 
 from dlso_desktop.ids import utc_now
-from dlso_desktop.storage import schema as laptop_schema
-from dlso_desktop.storage import search as laptop_search
 from dlso_desktop.storage.store import Database
+from sync.bootstrap import schema_tag as schema_tag  # the tag snapshots are built for (laptop and server agree)
 from sync.protocol import PulledChange
 from sync.server.apply import ERASURE_HOOKS, DeviceInfo, erasure_mark
 from sync.server.db import DEFAULT_SQLITE, read_only, writing
@@ -86,17 +85,6 @@ def snapshot_dir(database_url: str | None = None) -> Path:
         if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
             return Path(url.database).resolve().parent / "snapshots"
     return DEFAULT_SQLITE.parent / "snapshots"
-
-
-#: the layout of snapshot files: 2 = SQLCipher's 80 reserved bytes on every page, so that an encrypted laptop
-#: can encrypt the download page by page as it arrives (dlso_desktop.storage.cipherpages)
-FILE_FORMAT = 2
-
-
-def schema_tag() -> str:
-    """What a laptop must match to take a snapshot built by this server: schema revision, search format and
-    snapshot file layout."""
-    return f"{laptop_schema.HEAD}.{laptop_search.SEARCH_DOC_VERSION}.{FILE_FORMAT}"
 
 
 @dataclass(frozen=True, slots=True)
