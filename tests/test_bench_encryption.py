@@ -35,6 +35,9 @@ def test_encryption_bench_first_sync_runs_at_tiny_scale(tmp_path: Path, capsys: 
     assert snap["plain_took_snapshot"] == [True]  # the server had the snapshot ready
     assert snap["encrypted_took_snapshot"] == [True], snap["encrypted_notes"]  # encrypted as it arrived
     assert snap["snapshot_download_mb"] > 0 and snap["ratio_with_download_at_10_mbit_s"] > 0
+    # the least encryption can add, measured in the same run, and what the baseline would be with it added
+    assert snap["crypto_floor_s"] > 0 and snap["floor_ratio"] > 1
+    assert "crypto_floor_s" not in figs["encrypted_first_sync_commune_record_by_record"]
     # the commune is cached under the bench folder, the run's laptops are gone, no server process is left behind
     assert [p.name for p in tmp_path.iterdir()] == [f"{sync_bench.DATA_VERSION}-12hh-20v"]
     assert not _processes_with(str(tmp_path).encode())
