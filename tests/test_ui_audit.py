@@ -5,6 +5,7 @@ Vietnamese screen that fits 1366x768."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from dlso_desktop.services import Services
+from dlso_desktop.services.people import HouseholdInput, PersonInput
 from dlso_desktop.services.views import VillageView
 from dlso_desktop.storage.store import Database
 from ui import audit_page
@@ -175,3 +177,89 @@ def test_vietnamese_screen_fits_1366x768(
     assert page.minimumSizeHint().width() <= 1366 - 190
     assert audit_page.action_label("update") == "Sửa"
     page.grab().save(str(tmp_path / "audit_page.png"))
+
+
+#: what one of the app's own codes looks like when it is shown as it was stored: lowercase ASCII words, field
+#: names, ``x: y`` (a certificate number alone, digits and dashes, is typed data, not a code)
+RAW_CODE = re.compile(r"[a-z0-9_ ,.:>-]*[a-z][a-z0-9_ ,.:>-]*")
+
+
+def test_the_apps_own_summaries_read_in_the_apps_language(
+    page: AuditPage, qtbot: Any, ctx: Any, db: Database, services: Services, village: VillageView, tmp_path: Path
+) -> None:
+    """Every summary the services write is either typed text, shown as it is, or one of the app's phrases and
+    codes (the fields a change touched, a visit finding, a consent answer, an erasure's reason, a revocation by
+    erasure), shown in Vietnamese: a commune operator never reads ``visit finding`` or ``pin_hash``."""
+    from test_erasure import seed_person
+
+    from ui.i18n import install_language
+    from ui.settings import LANGUAGE
+
+    ids = seed_person(services, village)
+    second = services.villages.create("Buôn Cuôr Đăng")
+    moved = services.households.create(
+        HouseholdInput(second.id, members=[PersonInput("Đinh Thị Hoa", relationship="head")])
+    )
+    services.villages.merge(second.id, village.id)
+    services.households.delete(moved.household.id)
+    services.users.update(services.ctx.user_id or "", pin="975310")
+    services.erasure.erase(ids["head"], "person_asked")
+    services.audit.export(tmp_path / "trail.csv", "csv")
+    with db.reader() as conn:
+        stored = {
+            (str(a), str(t), str(s))
+            for a, t, s in conn.exec_driver_sql("SELECT action, table_name, summary FROM audit_entry")
+        }
+    # the flows above wrote the app's own phrases and codes
+    for entry in [
+        ("update", "person", "visit finding"),
+        ("update", "household", "village merge"),
+        ("delete", "person", "household deleted"),
+        ("erase", "person", "person_asked"),
+        ("withdraw", "consent", "erasure: person_asked"),
+        ("revoke", "certificate_revocation", "24133-000001: erased"),
+        ("export", "audit_entry", "csv"),
+    ]:
+        assert entry in stored, entry
+    assert any(a == "update" and t == "app_user" and "pin_hash" in s for a, t, s in stored)
+
+    ctx.settings.set(LANGUAGE, "vi")
+    install_language("vi")
+    shown = {entry: audit_page.summary_label(*entry) for entry in stored}
+    # no part of a summary (a list of fields is checked field by field), no action and no kind of record is a
+    # code left as it was stored (a record's creation is summed up by its typed name, e.g. the user "test user")
+    codes = [
+        (e, text) for e, text in shown.items() if e[0] != "create" and any(map(RAW_CODE.fullmatch, text.split(", ")))
+    ]
+    assert codes == []
+    assert [a for a, _t, _s in stored if RAW_CODE.fullmatch(audit_page.action_label(a))] == []
+    assert [t for _a, t, _s in stored if RAW_CODE.fullmatch(audit_page.table_label(t))] == []
+    assert shown["update", "person", "visit finding"] == "cập nhật tình trạng số qua lần thăm hộ"
+    assert shown["erase", "person", "person_asked"] == "xoá dữ liệu cá nhân (người dân yêu cầu)"
+    assert shown["withdraw", "consent", "erasure: person_asked"] == "xoá dữ liệu cá nhân (người dân yêu cầu)"
+    assert shown["revoke", "certificate_revocation", "24133-000001: erased"] == (
+        "24133-000001: dữ liệu của người này đã bị xoá"
+    )
+    pin_change = next(s for a, t, s in stored if a == "update" and t == "app_user" and "pin_hash" in s)
+    assert "mã PIN" in shown["update", "app_user", pin_change]
+    # typed text is shown as it was written, even when it reads like one of the app's phrases
+    assert shown["create", "training_session", "Nhà văn hóa buôn"] == "Nhà văn hóa buôn"
+    assert audit_page.summary_label("create", "village", "visit finding") == "visit finding"
+    assert audit_page.summary_label("update", "person", "Ghi chú: gọi lại") == "Ghi chú: gọi lại"
+
+    # and the page shows them so
+    loaded(qtbot, page)
+    cells = rows_shown(qtbot, page, min(page.model.rowCount(), 60))
+    assert "xoá dữ liệu cá nhân (người dân yêu cầu)" in [row[AuditModel.SUMMARY] for row in cells]
+    created = audit_page.action_label("create")
+    assert not any(RAW_CODE.fullmatch(row[AuditModel.SUMMARY]) for row in cells if row[AuditModel.ACTION] != created)
+
+
+def test_field_lists_and_codes_in_english(page: AuditPage) -> None:
+    assert audit_page.summary_label("update", "person", "full_name, phone") == "Full name, Phone"
+    assert audit_page.summary_label("update", "app_user", "active, pin_hash") == "Active, PIN"
+    assert audit_page.summary_label("erase", "visit_action", "note") == "Note"
+    assert audit_page.summary_label("resolve", "sync_conflict", "person.phone") == "Person: Phone"
+    assert audit_page.summary_label("create", "consent", "sensitive: refused") == "ethnic group: did not agree"
+    assert audit_page.summary_label("export", "audit_entry", "jsonl") == "JSONL"
+    assert audit_page.summary_label("update", "person", "") == ""

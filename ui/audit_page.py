@@ -9,18 +9,22 @@ and "Xuất…" (CSV for Excel or JSON Lines, written in the background). Every 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from dlso_desktop.models import ConsentScope
 from dlso_desktop.services.audit import AuditCount, AuditEntryView, AuditFilter, AuditVerdict
 from dlso_desktop.validation import ValidationError
+from sync import erasure as erasure_rules
 from ui.app_context import AppContext
 from ui.page import Page
 from ui.qt import QtCore, QtWidgets, Signal
 from ui.settings import LANGUAGE
 from ui.submissions import fit_date_edit, parse_date_filter
+from ui.sync_page import field_label
 
 Qt = QtCore.Qt
 _Index = QtCore.QModelIndex | QtCore.QPersistentModelIndex
@@ -45,6 +49,7 @@ def action_label(action: str) -> str:
         "export": QtCore.QCoreApplication.translate("AuditPage", "Trail exported"),
         "erase": QtCore.QCoreApplication.translate("AuditPage", "Erased"),
         "withdraw": QtCore.QCoreApplication.translate("AuditPage", "Consent withdrawn"),
+        "merge": QtCore.QCoreApplication.translate("AuditPage", "Merged"),
     }
     return labels.get(action, action)
 
@@ -69,6 +74,84 @@ def table_label(table: str) -> str:
         "audit_entry": QtCore.QCoreApplication.translate("AuditPage", "Audit trail"),
     }
     return labels.get(table, table)
+
+
+_FIELD_LIST = re.compile(r"[a-z][a-z0-9_]*(, [a-z][a-z0-9_]*)*")
+
+
+def summary_label(action: str, table: str, summary: str) -> str:
+    """An entry's summary as the operator reads it. The trail stores the summary as it was written (it is part
+    of the hash chain, and the export keeps it so): either text typed by someone (a name, a place, a
+    certificate number), shown as it is, or one of the app's own phrases and codes, shown in the app's language
+    here: the fields a change touched, a visit's findings, a consent answer, an erasure's reason."""
+    fixed = {
+        ("update", "person", "visit finding"): QtCore.QCoreApplication.translate(
+            "AuditPage", "digital status updated by a visit"
+        ),
+        ("update", "household", "village merge"): QtCore.QCoreApplication.translate(
+            "AuditPage", "moved by a village merge"
+        ),
+        ("update", "household", "head renamed"): QtCore.QCoreApplication.translate(
+            "AuditPage", "head of household renamed"
+        ),
+        ("delete", "person", "removed from household"): QtCore.QCoreApplication.translate(
+            "AuditPage", "removed from the household"
+        ),
+        ("delete", "person", "household deleted"): QtCore.QCoreApplication.translate(
+            "AuditPage", "the whole household was deleted"
+        ),
+        ("update", "person", "sensitive consent withdrawn"): QtCore.QCoreApplication.translate(
+            "AuditPage", "ethnic group removed: consent withdrawn"
+        ),
+    }
+    if (action, table, summary) in fixed:
+        return fixed[action, table, summary]
+    reasons = {
+        "person_asked": QtCore.QCoreApplication.translate("AuditPage", "the person asked"),
+        "entered_by_mistake": QtCore.QCoreApplication.translate("AuditPage", "data entered by mistake"),
+        "other": QtCore.QCoreApplication.translate("AuditPage", "other reason"),
+    }
+    erasure = QtCore.QCoreApplication.translate("AuditPage", "erasure ({reason})")
+    if table == "consent":
+        head, _, tail = summary.partition(": ")
+        scopes = {
+            ConsentScope.BASIC.value: QtCore.QCoreApplication.translate("AuditPage", "basic information"),
+            ConsentScope.SENSITIVE.value: QtCore.QCoreApplication.translate("AuditPage", "ethnic group"),
+        }
+        answers = {
+            "granted": QtCore.QCoreApplication.translate("AuditPage", "agreed"),
+            "refused": QtCore.QCoreApplication.translate("AuditPage", "did not agree"),
+            "withdrawn": QtCore.QCoreApplication.translate("AuditPage", "withdrawn"),
+        }
+        if head in scopes and tail in answers:
+            return f"{scopes[head]}: {answers[tail]}"
+        if head == "erasure" and tail in reasons:
+            return erasure.format(reason=reasons[tail])
+    if action == "erase" and table == "person" and summary in reasons:
+        return erasure.format(reason=reasons[summary])
+    if action == "revoke":
+        number, sep, reason = summary.rpartition(": ")
+        if sep and reason == erasure_rules.REVOCATION_REASON:
+            gone = QtCore.QCoreApplication.translate("AuditPage", "the person’s data was erased")
+            return f"{number}: {gone}"
+    if action == "resolve":
+        name, sep, field = summary.partition(".")
+        if sep and _FIELD_LIST.fullmatch(name) and _FIELD_LIST.fullmatch(field):
+            return f"{table_label(name)}: {field_label(field)}"
+    if action == "export" and table == "audit_entry" and summary in ("csv", "jsonl"):
+        return summary.upper()  # the file format: CSV, JSONL
+    if action in ("update", "erase") and _FIELD_LIST.fullmatch(summary):
+        # the fields a change touched (the unit of work's default summary)
+        own = {  # fields no conflict shows (the sync page's labels have the rest)
+            "pin_hash": QtCore.QCoreApplication.translate("AuditPage", "PIN"),
+            "erased_at": QtCore.QCoreApplication.translate("AuditPage", "Erased on"),
+            "note": QtCore.QCoreApplication.translate("AuditPage", "Note"),
+            "dossier_code": QtCore.QCoreApplication.translate("AuditPage", "Dossier code"),
+            "qr_payload": QtCore.QCoreApplication.translate("AuditPage", "QR code"),
+            "reason": QtCore.QCoreApplication.translate("AuditPage", "Reason"),
+        }
+        return ", ".join(own.get(f) or field_label(f) for f in summary.split(", "))
+    return summary
 
 
 class AuditModel(QtCore.QAbstractTableModel):
@@ -151,7 +234,7 @@ class AuditModel(QtCore.QAbstractTableModel):
             return table_label(e.table_name)
         if column == self.RECORD:
             return e.row_id
-        return e.summary
+        return summary_label(e.action, e.table_name, e.summary)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < self.total:
