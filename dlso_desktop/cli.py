@@ -19,13 +19,16 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from dlso_desktop import paths
 from dlso_desktop.storage.db import DatabaseError
 from dlso_desktop.storage.keystore import KeystoreError
 from dlso_desktop.storage.store import Database, create_database, open_database
 from dlso_desktop.validation import ValidationError
+
+if TYPE_CHECKING:
+    from dlso_desktop.services import Services
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -204,11 +207,17 @@ def _pick_user(users: list[Any], wanted: str | None) -> Any:
 
 
 def _open(args: argparse.Namespace) -> Database:
-    """The laptop database: a plaintext one as is; an encrypted one with a user's PIN (or the recovery key)."""
+    """The laptop database: a plaintext one as is; an encrypted one with a user's PIN (or the recovery key).
+
+    Whoever's PIN unlocks it is the acting user of every service the command calls (:func:`_services`): the
+    CLI has that user's role, as the app does (a team member cannot import households, issue certificates or
+    read the audit trail from the command line either). The recovery key, the commune operator's, and a
+    plaintext database (tests and demo data only: the app encrypts it at first sign-in) act as the system."""
     from dlso_desktop.services import Services
     from dlso_desktop.storage.keystore import Keystore, keystore_path
     from dlso_desktop.storage.store import database_state, unlock_with_pin, unlock_with_recovery_key
 
+    args.acting_user_id = None
     path = paths.database_path(paths.data_dir(args.data_dir))
     if database_state(path) != "encrypted" or not keystore_path(path).exists():
         return open_database(path)  # plaintext; or not a database / no keystore: refused with its reason
@@ -223,7 +232,15 @@ def _open(args: argparse.Namespace) -> Database:
     except BaseException:
         db.close()
         raise
+    args.acting_user_id = user.user_id
     return db
+
+
+def _services(args: argparse.Namespace, db: Database) -> "Services":
+    """The services as the user who unlocked the database (see :func:`_open`)."""
+    from dlso_desktop.services import Services
+
+    return Services(db, user_id=getattr(args, "acting_user_id", None))
 
 
 def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
@@ -305,10 +322,13 @@ def _cmd_init(args: argparse.Namespace) -> None:
 
 def _cmd_demo(args: argparse.Namespace) -> None:
     from dlso_desktop.demo import generate
+    from dlso_desktop.models import Role
 
     db = _open(args)
     try:
-        counts = generate(db, households=args.households, seed=args.seed)
+        # demo data on a laptop that syncs reaches the whole commune: the commune operator's decision
+        _services(args, db).ctx.require(Role.COMMUNE_OPERATOR, what_vi="thêm dữ liệu mẫu", what_en="add demo data")
+        counts = generate(db, households=args.households, seed=args.seed, user_id=args.acting_user_id)
         _emit(args, counts, "\n".join(f"{k}: {v}" for k, v in counts.items()))
     finally:
         db.close()
@@ -316,14 +336,13 @@ def _cmd_demo(args: argparse.Namespace) -> None:
 
 def _cmd_import(args: argparse.Namespace) -> None:
     from dlso_desktop.importer import ImportRejected, import_jsonl
-    from dlso_desktop.services import Services
 
     if not args.file.is_file():
         raise BadInput(f"Không tìm thấy tệp {args.file}.", f"No such file: {args.file}.")
     db = _open(args)
     try:
         try:
-            res = import_jsonl(Services(db), args.file, skip_invalid=args.skip_invalid)
+            res = import_jsonl(_services(args, db), args.file, skip_invalid=args.skip_invalid)
         except ImportRejected as rej:
             lines = [
                 f"{_msg('dòng', 'line')} {e.line}: "
@@ -374,11 +393,10 @@ def _cmd_import(args: argparse.Namespace) -> None:
 
 
 def _cmd_search(args: argparse.Namespace) -> None:
-    from dlso_desktop.services import Services
 
     db = _open(args)
     try:
-        hits = Services(db).search.search(args.query, limit=args.limit)
+        hits = _services(args, db).search.search(args.query, limit=args.limit)
         label = {"person": _msg("Người", "Person"), "household": _msg("Hộ", "Household")}
         _emit(
             args,
@@ -391,22 +409,20 @@ def _cmd_search(args: argparse.Namespace) -> None:
 
 
 def _cmd_stats(args: argparse.Namespace) -> None:
-    from dlso_desktop.services import Services
 
     db = _open(args)
     try:
-        counts = Services(db).admin.stats()
+        counts = _services(args, db).admin.stats()
         _emit(args, counts, "\n".join(f"{k:<22} {v:>10,}" for k, v in counts.items()))
     finally:
         db.close()
 
 
 def _cmd_check(args: argparse.Namespace) -> None:
-    from dlso_desktop.services import Services
 
     db = _open(args)
     try:
-        rep = Services(db).admin.check()
+        rep = _services(args, db).admin.check()
         _emit(
             args,
             {
@@ -514,7 +530,7 @@ def _cmd_enroll(args: argparse.Namespace) -> None:
                 "This laptop is already enrolled (use --again to enroll it again).",
             )
         try:
-            answer = engine.enroll(db, args.server, args.code)
+            answer = engine.enroll(db, args.server, args.code, user_id=args.acting_user_id)
         except Refused as exc:
             raise BadInput(exc.message_vi, exc.message_en) from None
         except TransportError as exc:
@@ -644,7 +660,6 @@ def _cert_verify(args: argparse.Namespace) -> None:
     from dlso_desktop.certificates.present import verdict_json as to_json
     from dlso_desktop.certificates.scan import ScanError, texts_from_image, texts_from_pdf
     from dlso_desktop.certificates.verify import verify
-    from dlso_desktop.services import Services
 
     try:
         if args.image is not None:
@@ -669,7 +684,7 @@ def _cert_verify(args: argparse.Namespace) -> None:
                 )
                 + "\n"
             )
-        trust_list, revocations = Services(db).certificates.verifier()
+        trust_list, revocations = _services(args, db).certificates.verifier()
     finally:
         db.close()
     now = datetime.now(UTC)
@@ -706,7 +721,6 @@ def _cert_verify(args: argparse.Namespace) -> None:
 
 
 def _cert_print(args: argparse.Namespace) -> None:
-    from dlso_desktop.services import Services
 
     out: Path = args.out
     if not out.parent.is_dir():
@@ -715,7 +729,7 @@ def _cert_print(args: argparse.Namespace) -> None:
         raise BadInput(f"{out} là một thư mục, không phải tệp PDF.", f"{out} is a folder, not a PDF file.")
     db = _open(args)
     try:
-        certificates = Services(db).certificates  # the CLI acts without a user, as import does
+        certificates = _services(args, db).certificates  # as the user who unlocked the data
         if args.signer is not None or args.signer_title is not None:
             current = certificates.signing_status()
             certificates.set_signer(
@@ -773,11 +787,15 @@ def _cert_print(args: argparse.Namespace) -> None:
 
 
 def _cert_revoke(args: argparse.Namespace) -> None:
-    from dlso_desktop.services import Services
+
+    from dlso_desktop.models import Role
 
     db = _open(args)
     try:
-        certificates = Services(db).certificates  # the CLI acts without a user, as import does
+        services = _services(args, db)  # as the user who unlocked the data
+        # the role first: a team member hears that revoking is not theirs, not whether the number exists
+        services.ctx.require(Role.TEAM_HEAD, what_vi="thu hồi giấy chứng nhận", what_en="revoke certificates")
+        certificates = services.certificates
         view = certificates.by_number(args.number)
         done = certificates.revoke(view.id or "", args.reason)
     finally:
@@ -795,6 +813,15 @@ def _cert_revoke(args: argparse.Namespace) -> None:
             f"Đã thu hồi giấy chứng nhận số {done.number} ({done.full_name}).",
             f"Revoked certificate {done.number} ({done.full_name}).",
         ),
+    )
+
+
+def _require_operator(args: argparse.Namespace, db: Database) -> None:
+    """The audit trail is the commune operator's (as its page in the app)."""
+    from dlso_desktop.models import Role
+
+    _services(args, db).ctx.require(
+        Role.COMMUNE_OPERATOR, what_vi="xem nhật ký hoạt động", what_en="see the audit trail"
     )
 
 
@@ -823,6 +850,7 @@ def _audit_verify(args: argparse.Namespace) -> None:
         anchor = (int(seq_text), digest)
     db = _open(args)
     try:
+        _require_operator(args, db)
         rep = audit.verify(db, anchor=anchor)
     finally:
         db.close()
@@ -843,8 +871,6 @@ def _audit_verify(args: argparse.Namespace) -> None:
 
 
 def _audit_export(args: argparse.Namespace) -> None:
-    from dlso_desktop.storage import audit
-
     out: Path = args.out
     if out.exists():
         raise BadInput(f"Tệp {out} đã tồn tại; không ghi đè.", f"{out} already exists; not overwriting it.")
@@ -852,7 +878,7 @@ def _audit_export(args: argparse.Namespace) -> None:
         raise BadInput(f"Không có thư mục {out.parent}.", f"No such folder: {out.parent}.")
     db = _open(args)
     try:
-        n = audit.export(db, out, args.format)
+        n = _services(args, db).audit.export(out, args.format)  # recorded in the trail first, as in the app
     finally:
         db.close()
     _emit(
@@ -869,6 +895,7 @@ def _audit_list(args: argparse.Namespace) -> None:
 
     db = _open(args)
     try:
+        _require_operator(args, db)
         rows = audit.entries(
             db, since=args.since, user_id=args.user, table=args.table, limit=args.limit, offset=args.offset
         )

@@ -265,3 +265,62 @@ def test_init_ignores_the_wal_of_a_database_removed_by_hand(
     assert plain("init", "--commune", "24133", "--unencrypted") == 0, plain.err
     assert plain("--json", "stats") == 0, plain.err
     assert '"village": 0' in plain.out
+
+
+def _entries(cli: Cli, key_user: str, pin: str) -> list[tuple[str | None, str, str]]:
+    from dlso_desktop.storage.store import unlock_with_pin
+
+    store = Keystore.load(keystore_path(cli.db_path))
+    user = next(u for u in store.users() if u.display_name == key_user)
+    db = unlock_with_pin(cli.db_path, user.user_id, pin)
+    try:
+        with db.reader() as conn:
+            rows = conn.exec_driver_sql("SELECT user_id, action, table_name FROM audit_entry ORDER BY seq").all()
+        return [(r[0], str(r[1]), str(r[2])) for r in rows]
+    finally:
+        db.close()
+
+
+def test_the_cli_acts_with_the_role_of_whoever_unlocked_it(
+    laptop: tuple[Cli, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Roles hold on the command line too: a team member's PIN opens the data for what a team member may do
+    (search, counts, sync) and nothing more, with the same refusal as in the app; nothing is changed."""
+    cli, _ = laptop
+    households = tmp_path / "households.jsonl"
+    households.write_text(
+        '{"village": "Buôn Ko Tam", "address": "Số 1", "members": [{"full_name": "Y Đăng", "relationship": "head"}]}\n',
+        "utf-8",
+    )
+    monkeypatch.setenv("DLSO_USER", "Y Mek Ê Nuôl")
+    monkeypatch.setenv("DLSO_PIN", "135790")
+    before = _entries(cli, "Nguyễn Thị Lan", "246810")
+    assert cli("stats") == 0 and cli("search", "Y") == 0  # a reader
+    refused = [
+        ("import", str(households)),
+        ("demo-data", "--households", "2"),
+        ("audit", "list"),
+        ("audit", "verify"),
+        ("audit", "export", "--out", str(tmp_path / "trail.csv")),
+        ("certificates", "revoke", "24133-000001", "--reason", "nhầm"),
+    ]
+    for args in refused:
+        assert cli(*args) == 2, (args, cli.out, cli.err)
+        assert cli.err.startswith("dlso: Chỉ ") and " được " in cli.err, (args, cli.err)  # "Chỉ … được …"
+        assert "Traceback" not in cli.err
+    assert not (tmp_path / "trail.csv").exists()
+    assert _entries(cli, "Nguyễn Thị Lan", "246810") == before  # nothing written, not even a refused export
+
+    # the commune operator may: the import and the export are recorded as theirs, the export in the trail first
+    monkeypatch.setenv("DLSO_USER", "Nguyễn Thị Lan")
+    monkeypatch.setenv("DLSO_PIN", "246810")
+    assert cli("import", str(households)) == 0, cli.err
+    assert cli("audit", "export", "--out", str(tmp_path / "trail.csv")) == 0, cli.err
+    assert cli("audit", "verify") == 0, cli.err
+    operator = next(
+        u.user_id for u in Keystore.load(keystore_path(cli.db_path)).users() if u.display_name == "Nguyễn Thị Lan"
+    )
+    after = _entries(cli, "Nguyễn Thị Lan", "246810")[len(before) :]
+    assert ("import", "household") in [(a, t) for _u, a, t in after]
+    assert {u for u, _a, _t in after} == {operator}
+    assert after[-1][1:] == ("export", "audit_entry")
