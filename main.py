@@ -6,6 +6,7 @@ python main.py --self-test     # open the main window offscreen on a temporary d
 """
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -20,6 +21,29 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--self-test-code", metavar="CODE", help="with --self-test-server: an enrollment code")
     p.add_argument("--startup-probe", action="store_true", help="show the main window, say so and exit (make bench)")
     return p.parse_args(argv)
+
+
+def _streams() -> None:
+    """Standard streams that can always be written to. The packaged Windows app is a windowed program: it starts
+    with ``sys.stdout`` and ``sys.stderr`` set to None, and any ``write`` on them would end it with an error.
+    Started from a console (``--self-test`` in PowerShell), it writes to that console; otherwise nowhere."""
+    if sys.stdout is not None and sys.stderr is not None:
+        return
+    if sys.platform == "win32":
+        try:
+            import ctypes
+
+            if ctypes.windll.kernel32.AttachConsole(-1):  # ATTACH_PARENT_PROCESS: the console of the shell
+                console = open("CONOUT$", "w", encoding="utf-8", errors="replace")  # noqa: SIM115 (for the process)
+                sys.stdout = sys.stdout or console
+                sys.stderr = sys.stderr or console
+        except (OSError, AttributeError):
+            pass
+    nowhere = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (kept for the life of the process)
+    if sys.stdout is None:
+        sys.stdout = nowhere
+    if sys.stderr is None:
+        sys.stderr = nowhere
 
 
 def self_test(server_url: str | None = None, code: str | None = None) -> int:
@@ -155,6 +179,7 @@ def _data_dir(override: str | None) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _streams()
     args = _parse(sys.argv[1:] if argv is None else argv)
     if args.self_test:
         try:

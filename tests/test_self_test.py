@@ -89,3 +89,30 @@ def _manifest(folder: Path) -> dict[str, tuple[int, int]]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+WITHOUT_STREAMS = """
+import sys
+sys.stdout = None  # as in the packaged Windows app, a windowed program
+sys.stderr = None
+sys.path.insert(0, {root!r})
+import main
+try:
+    code = main.main({argv!r})
+except SystemExit as exc:
+    code = exc.code
+with open({result!r}, "w") as f:
+    f.write(str(code))
+"""
+
+
+@pytest.mark.parametrize(("argv", "expected"), [(["--self-test"], "0"), (["--no-such-option"], "2")])
+def test_a_windowed_build_without_standard_streams_still_runs(tmp_path: Path, argv: list[str], expected: str) -> None:
+    """The packaged Windows app starts with no stdout or stderr: the self-test (and a wrong option's message)
+    must still run to its exit code instead of failing on the first write."""
+    result = tmp_path / "exit-code"
+    script = WITHOUT_STREAMS.format(root=str(ROOT), argv=argv, result=str(result))
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DLSO_DATA_DIR": str(tmp_path / "data")}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, timeout=300, check=False)
+    assert result.read_text() == expected, done.stderr.decode(errors="replace")[-2000:]
+    assert done.stdout == b""  # Python's writes went nowhere, quietly (Qt's own messages still reach fd 2)
