@@ -387,3 +387,31 @@ def test_a_mistyped_rate_limit_stops_serve_with_a_message(
     assert "Traceback" not in err
     assert "Giới hạn tần suất không hợp lệ" in err and "ten per minute" in err
     assert not (tmp_path / "server.sqlite").exists()  # refused before anything was made
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_logs_the_servers_own_messages_with_uvicorns(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, workers: str
+) -> None:
+    """``serve`` hands uvicorn a logging set-up that includes the ``dlso`` loggers at INFO: a snapshot built or
+    a revocation list signed reaches the journal, not only warnings."""
+    import uvicorn
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *_args, **kwargs: calls.append(kwargs))
+    url = f"sqlite:///{tmp_path / 'server.sqlite'}"
+    assert run(capsys, "serve", "--database-url", url, "--port", str(_free_port()), "--workers", workers)[0] == 0
+    (kwargs,) = calls
+    assert kwargs["log_config"]["loggers"]["dlso"] == {"handlers": ["default"], "level": "INFO", "propagate": False}
+
+    # that set-up, applied as uvicorn applies it, prints an INFO line of the server's
+    script = (
+        "import logging, logging.config\n"
+        "from sync.server.cli import log_config\n"
+        "logging.config.dictConfig(log_config())\n"
+        "logging.getLogger('dlso.server.snapshot').info('snapshot of commune %s built', 24133)\n"
+        "logging.getLogger('dlso.server.snapshot').debug('not shown')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, timeout=60, check=True)
+    printed = done.stderr.decode()
+    assert "INFO" in printed and "snapshot of commune 24133 built" in printed and "not shown" not in printed

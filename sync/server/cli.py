@@ -41,7 +41,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -313,6 +313,19 @@ def _migrated(url_arg: str | None) -> Engine:
     return engine
 
 
+def log_config() -> dict[str, Any]:
+    """uvicorn's own logging, plus the server's messages (the ``dlso`` loggers: a snapshot built, a revocation
+    list signed, the server secret created; INFO and above) on the same stream, i.e. in the journal. Without
+    it they would reach Python's last-resort handler, which prints warnings and errors only."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["dlso"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -352,9 +365,16 @@ def _serve(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             log_level="info",
+            log_config=log_config(),
         )
         return EXIT_OK
-    uvicorn.run(create_app(engine, snapshot_folder=args.snapshot_dir), host=args.host, port=args.port, log_level="info")
+    uvicorn.run(
+        create_app(engine, snapshot_folder=args.snapshot_dir),
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        log_config=log_config(),
+    )
     engine.dispose()
     return EXIT_OK
 
