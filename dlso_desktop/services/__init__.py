@@ -409,7 +409,8 @@ class AdminService:
 class Services:
     """All services for one acting user on one database.
 
-    ``user_id`` None is the system itself (CLI, importer, sync), which may do everything; a user's role is
+    ``user_id`` None is the system itself (sync applying pulled changes; the CLI on a plaintext database or with
+    the recovery key), which may do everything; a user's role is
     looked up here, once, and every method checks it (``services.base``). ``system=True`` gives a trusted
     program (the demo data generator) the system's rights while recording its work in ``user_id``'s name.
     """

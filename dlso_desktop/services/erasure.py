@@ -13,7 +13,8 @@ What remains are ids, dates, villages, courses, results, statuses and yes/no ans
 village, course and status stays the same. Audit entries name records by id and never held the data.
 
 :func:`apply_pulled` is the same erasure for a laptop that learns of it through a pull (``sync.local``).
-Local backups made before the erasure still hold the person until they rotate (docs/DATA_MODEL.md, "Erasure").
+Local backups made before the erasure still hold the person until someone deletes them (nothing rotates them;
+docs/DATA_MODEL.md, "Erasure").
 """
 
 import json
