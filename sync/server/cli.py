@@ -314,9 +314,9 @@ def _migrated(url_arg: str | None) -> Engine:
 
 
 def log_config() -> dict[str, Any]:
-    """uvicorn's own logging, plus the server's messages (the ``dlso`` loggers: a snapshot built, a revocation
-    list signed, the server secret created; INFO and above) on the same stream, i.e. in the journal. Without
-    it they would reach Python's last-resort handler, which prints warnings and errors only."""
+    """uvicorn's own logging, plus the server's messages (the ``dlso`` loggers: a snapshot built or deleted, a
+    revocation list signed; INFO and above) on the same stream, i.e. in the journal. Without it they would reach
+    Python's last-resort handler, which prints warnings and errors only."""
     import copy
 
     from uvicorn.config import LOGGING_CONFIG
