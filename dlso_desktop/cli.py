@@ -393,7 +393,6 @@ def _cmd_import(args: argparse.Namespace) -> None:
 
 
 def _cmd_search(args: argparse.Namespace) -> None:
-
     db = _open(args)
     try:
         hits = _services(args, db).search.search(args.query, limit=args.limit)
@@ -409,7 +408,6 @@ def _cmd_search(args: argparse.Namespace) -> None:
 
 
 def _cmd_stats(args: argparse.Namespace) -> None:
-
     db = _open(args)
     try:
         counts = _services(args, db).admin.stats()
@@ -419,7 +417,6 @@ def _cmd_stats(args: argparse.Namespace) -> None:
 
 
 def _cmd_check(args: argparse.Namespace) -> None:
-
     db = _open(args)
     try:
         rep = _services(args, db).admin.check()
