@@ -263,3 +263,50 @@ def test_field_lists_and_codes_in_english(page: AuditPage) -> None:
     assert audit_page.summary_label("create", "consent", "sensitive: refused") == "ethnic group: did not agree"
     assert audit_page.summary_label("export", "audit_entry", "jsonl") == "JSONL"
     assert audit_page.summary_label("update", "person", "") == ""
+
+
+def test_the_text_filter_finds_codes_by_the_label_shown(
+    page: AuditPage, qtbot: Any, ctx: Any, db: Database, user_id: str, services: Services
+) -> None:
+    """The trail keeps its codes and the screen shows labels: typing a label (in the screen's language,
+    accents optional) finds the entries whose stored code it names, and typed text is still found as typed."""
+    from ui.i18n import install_language
+    from ui.settings import LANGUAGE
+
+    written = {
+        "p-fields": ("update", "person", "full_name, phone"),
+        "p-erased": ("erase", "person", "person_asked"),
+        "c-erased": ("withdraw", "consent", "erasure: person_asked"),
+        "c-yes": ("create", "consent", "basic: granted"),
+        "c-no": ("create", "consent", "sensitive: refused"),
+        "r-erased": ("revoke", "certificate_revocation", "24133-000001: erased"),
+        "s-typed": ("create", "training_session", "Nhà văn hóa buôn Kô Tam"),
+    }
+    with db.unit_of_work(user_id) as uow:
+        for row_id, (action, table, summary) in written.items():
+            uow.audit(action, table, row_id, summary)
+        uow.commit()
+
+    def found(text: str) -> set[str]:
+        page.search_box.setText(text)
+        with qtbot.waitSignal(page.list_loaded, timeout=10_000):
+            page.refresh()
+        rows = rows_shown(qtbot, page, page.model.rowCount())
+        return {row[AuditModel.RECORD] for row in rows} & set(written)
+
+    assert audit_page.codes_for("x") == ()  # one letter matches every label: not expanded
+    assert "full_name" in audit_page.codes_for("full name") and ": granted" in audit_page.codes_for("AGREED")
+    loaded(qtbot, page)
+    assert found("agreed") == {"c-yes"}
+    assert found("person asked") == {"p-erased", "c-erased"}
+
+    ctx.settings.set(LANGUAGE, "vi")
+    install_language("vi")
+    page.retranslate()
+    assert found("đồng ý") == {"c-yes", "c-no"}  # "đồng ý" and "không đồng ý"
+    assert found("khong dong y") == {"c-no"}  # accents optional
+    assert found("xoá dữ liệu cá nhân") == {"p-erased", "c-erased"}
+    assert found("đã bị xoá") == {"r-erased"}
+    assert found("họ và tên") == {"p-fields"}  # the label of full_name
+    assert found("Kô Tam") == {"s-typed"}  # typed text, as before
+    assert found("p-erased") == {"p-erased"}  # a record id, as before

@@ -17,8 +17,10 @@ from typing import Any
 
 from dlso_desktop.models import ConsentScope
 from dlso_desktop.services.audit import AuditCount, AuditEntryView, AuditFilter, AuditVerdict
+from dlso_desktop.text import fold
 from dlso_desktop.validation import ValidationError
 from sync import erasure as erasure_rules
+from sync import fields as sync_fields
 from ui.app_context import AppContext
 from ui.page import Page
 from ui.qt import QtCore, QtWidgets, Signal
@@ -79,12 +81,9 @@ def table_label(table: str) -> str:
 _FIELD_LIST = re.compile(r"[a-z][a-z0-9_]*(, [a-z][a-z0-9_]*)*")
 
 
-def summary_label(action: str, table: str, summary: str) -> str:
-    """An entry's summary as the operator reads it. The trail stores the summary as it was written (it is part
-    of the hash chain, and the export keeps it so): either text typed by someone (a name, a place, a
-    certificate number), shown as it is, or one of the app's own phrases and codes, shown in the app's language
-    here: the fields a change touched, a visit's findings, a consent answer, an erasure's reason."""
-    fixed = {
+def _fixed_labels() -> dict[tuple[str, str, str], str]:
+    """(action, table, summary) -> label: the phrases services write as a summary."""
+    return {
         ("update", "person", "visit finding"): QtCore.QCoreApplication.translate(
             "AuditPage", "digital status updated by a visit"
         ),
@@ -104,36 +103,77 @@ def summary_label(action: str, table: str, summary: str) -> str:
             "AuditPage", "ethnic group removed: consent withdrawn"
         ),
     }
-    if (action, table, summary) in fixed:
-        return fixed[action, table, summary]
-    reasons = {
+
+
+def _reason_labels() -> dict[str, str]:
+    """An erasure's reason code -> label."""
+    return {
         "person_asked": QtCore.QCoreApplication.translate("AuditPage", "the person asked"),
         "entered_by_mistake": QtCore.QCoreApplication.translate("AuditPage", "data entered by mistake"),
         "other": QtCore.QCoreApplication.translate("AuditPage", "other reason"),
     }
-    erasure = QtCore.QCoreApplication.translate("AuditPage", "erasure ({reason})")
+
+
+def _consent_labels() -> tuple[dict[str, str], dict[str, str]]:
+    """A consent summary's scope and answer codes -> labels."""
+    scopes = {
+        ConsentScope.BASIC.value: QtCore.QCoreApplication.translate("AuditPage", "basic information"),
+        ConsentScope.SENSITIVE.value: QtCore.QCoreApplication.translate("AuditPage", "ethnic group"),
+    }
+    answers = {
+        "granted": QtCore.QCoreApplication.translate("AuditPage", "agreed"),
+        "refused": QtCore.QCoreApplication.translate("AuditPage", "did not agree"),
+        "withdrawn": QtCore.QCoreApplication.translate("AuditPage", "withdrawn"),
+    }
+    return scopes, answers
+
+
+def _own_field_labels() -> dict[str, str]:
+    """Fields no sync conflict shows (the sync page's labels have the rest)."""
+    return {
+        "pin_hash": QtCore.QCoreApplication.translate("AuditPage", "PIN"),
+        "erased_at": QtCore.QCoreApplication.translate("AuditPage", "Erased on"),
+        "note": QtCore.QCoreApplication.translate("AuditPage", "Note"),
+        "dossier_code": QtCore.QCoreApplication.translate("AuditPage", "Dossier code"),
+        "qr_payload": QtCore.QCoreApplication.translate("AuditPage", "QR code"),
+        "reason": QtCore.QCoreApplication.translate("AuditPage", "Reason"),
+    }
+
+
+def _erasure_label() -> str:
+    return QtCore.QCoreApplication.translate("AuditPage", "erasure ({reason})")
+
+
+def _erased_label() -> str:
+    return QtCore.QCoreApplication.translate("AuditPage", "the person’s data was erased")
+
+
+def _field(name: str) -> str:
+    return _own_field_labels().get(name) or field_label(name)
+
+
+def summary_label(action: str, table: str, summary: str) -> str:
+    """An entry's summary as the operator reads it. The trail stores the summary as it was written (it is part
+    of the hash chain, and the export keeps it so): either text typed by someone (a name, a place, a
+    certificate number), shown as it is, or one of the app's own phrases and codes, shown in the app's language
+    here: the fields a change touched, a visit's findings, a consent answer, an erasure's reason."""
+    fixed = _fixed_labels()
+    if (action, table, summary) in fixed:
+        return fixed[action, table, summary]
+    reasons = _reason_labels()
     if table == "consent":
         head, _, tail = summary.partition(": ")
-        scopes = {
-            ConsentScope.BASIC.value: QtCore.QCoreApplication.translate("AuditPage", "basic information"),
-            ConsentScope.SENSITIVE.value: QtCore.QCoreApplication.translate("AuditPage", "ethnic group"),
-        }
-        answers = {
-            "granted": QtCore.QCoreApplication.translate("AuditPage", "agreed"),
-            "refused": QtCore.QCoreApplication.translate("AuditPage", "did not agree"),
-            "withdrawn": QtCore.QCoreApplication.translate("AuditPage", "withdrawn"),
-        }
+        scopes, answers = _consent_labels()
         if head in scopes and tail in answers:
             return f"{scopes[head]}: {answers[tail]}"
         if head == "erasure" and tail in reasons:
-            return erasure.format(reason=reasons[tail])
+            return _erasure_label().format(reason=reasons[tail])
     if action == "erase" and table == "person" and summary in reasons:
-        return erasure.format(reason=reasons[summary])
+        return _erasure_label().format(reason=reasons[summary])
     if action == "revoke":
         number, sep, reason = summary.rpartition(": ")
         if sep and reason == erasure_rules.REVOCATION_REASON:
-            gone = QtCore.QCoreApplication.translate("AuditPage", "the person’s data was erased")
-            return f"{number}: {gone}"
+            return f"{number}: {_erased_label()}"
     if action == "resolve":
         name, sep, field = summary.partition(".")
         if sep and _FIELD_LIST.fullmatch(name) and _FIELD_LIST.fullmatch(field):
@@ -142,16 +182,37 @@ def summary_label(action: str, table: str, summary: str) -> str:
         return summary.upper()  # the file format: CSV, JSONL
     if action in ("update", "erase") and _FIELD_LIST.fullmatch(summary):
         # the fields a change touched (the unit of work's default summary)
-        own = {  # fields no conflict shows (the sync page's labels have the rest)
-            "pin_hash": QtCore.QCoreApplication.translate("AuditPage", "PIN"),
-            "erased_at": QtCore.QCoreApplication.translate("AuditPage", "Erased on"),
-            "note": QtCore.QCoreApplication.translate("AuditPage", "Note"),
-            "dossier_code": QtCore.QCoreApplication.translate("AuditPage", "Dossier code"),
-            "qr_payload": QtCore.QCoreApplication.translate("AuditPage", "QR code"),
-            "reason": QtCore.QCoreApplication.translate("AuditPage", "Reason"),
-        }
-        return ", ".join(own.get(f) or field_label(f) for f in summary.split(", "))
+        return ", ".join(_field(f) for f in summary.split(", "))
     return summary
+
+
+def codes_for(text: str) -> tuple[str, ...]:
+    """The stored summary codes whose label (see :func:`summary_label`) contains ``text``, accents and case
+    ignored: what the text filter must also look for, since the trail keeps the codes and the screen shows
+    the labels (typing "đồng ý" finds the consent answers stored as ``granted``)."""
+    wanted = fold(text)
+    if len(wanted) < 2:
+        return ()
+    codes: list[str] = []
+
+    def match(label: str, *stored: str) -> None:
+        if wanted in fold(label):
+            codes.extend(stored)
+
+    for (_action, _table, phrase), label in _fixed_labels().items():
+        match(label, phrase)
+    reasons = _reason_labels()
+    for code, label in reasons.items():
+        match(label, code)
+    match(_erasure_label().format(reason=""), *reasons)  # "erasure (…)": every reason code
+    scopes, answers = _consent_labels()
+    for code, label in (*scopes.items(), *answers.items()):
+        match(label, f"{code}:" if code in scopes else f": {code}")
+    match(_erased_label(), f": {erasure_rules.REVOCATION_REASON}")
+    fields = {f for spec in sync_fields.TABLES.values() for f in spec.fields} | set(_own_field_labels())
+    for name in sorted(fields):
+        match(_field(name), name)
+    return tuple(dict.fromkeys(codes))
 
 
 class AuditModel(QtCore.QAbstractTableModel):
@@ -494,6 +555,7 @@ class AuditPage(Page):
             since=dates[0],
             until=dates[1],
             text=self.search_box.text().strip(),
+            also=codes_for(self.search_box.text().strip()),
         )
 
     def refresh(self) -> None:

@@ -47,7 +47,9 @@ class AuditFilter:
     """What the operator narrows the trail to; every field None/empty: everything.
 
     ``since``/``until`` are Vietnamese calendar days, both included; ``text`` is part of the summary or of
-    the record id."""
+    the record id. ``also``: with ``text``, more parts of a summary that match too — the stored codes (a field
+    name, an erasure reason, ``granted``…) whose label, in the viewer's language, contains ``text``: the trail
+    keeps its summaries as they were written, and the screen shows some of them translated."""
 
     user_id: str | None = None
     action: str | None = None
@@ -55,6 +57,7 @@ class AuditFilter:
     since: date | None = None
     until: date | None = None
     text: str = ""
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +135,11 @@ class _Filters(TypedDict):
     action: str | None
     table: str | None
     text: str | None
+    also: tuple[str, ...]
+
+
+#: at most this many codes in ``AuditFilter.also`` (a short text matches many labels; each is a LIKE)
+MAX_ALSO = 64
 
 
 def _filters(f: AuditFilter) -> _Filters:
@@ -144,6 +152,7 @@ def _filters(f: AuditFilter) -> _Filters:
         "action": f.action or None,
         "table": f.table or None,
         "text": text or None,
+        "also": tuple(dict.fromkeys(c for c in f.also if c))[:MAX_ALSO] if text else (),
     }
 
 

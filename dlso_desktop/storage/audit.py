@@ -299,6 +299,7 @@ def _where(
     row_id: str | None,
     action: str | None,
     text: str | None,
+    also: Sequence[str] = (),
 ) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
@@ -314,10 +315,19 @@ def _where(
             where.append(clause)
             params.append(value)
     if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where.append("(a.summary LIKE ? ESCAPE '\\' OR a.row_id LIKE ? ESCAPE '\\')")
-        params += [pattern, pattern]
+        pattern = _contains(text)
+        where.append(
+            "(a.summary LIKE ? ESCAPE '\\' OR a.row_id LIKE ? ESCAPE '\\'"
+            + " OR a.summary LIKE ? ESCAPE '\\'" * len(also)
+            + ")"
+        )
+        params += [pattern, pattern, *map(_contains, also)]
     return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern for ``text`` anywhere, ``%`` and ``_`` taken literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def entries(
@@ -330,15 +340,18 @@ def entries(
     row_id: str | None = None,
     action: str | None = None,
     text: str | None = None,
+    also: Sequence[str] = (),
     up_to: int | None = None,
     limit: int = 100,
     offset: int = 0,
     newest_first: bool = True,
 ) -> list[AuditRow]:
     """A page of the trail for a viewer (``since``/``until``: ISO timestamps, ``until`` exclusive; ``text``:
-    part of the summary or of the record id, ``%`` and ``_`` taken literally; ``up_to``: entries up to this
-    seq only, so pages read one after the other see the same list while new entries are written)."""
-    where, params = _where(since, until, user_id, table, row_id, action, text)
+    part of the summary or of the record id, ``%`` and ``_`` taken literally; ``also``: with ``text``, more
+    parts of a summary that match too, e.g. the stored codes whose label a viewer reads as ``text``; ``up_to``:
+    entries up to this seq only, so pages read one after the other see the same list while new entries are
+    written)."""
+    where, params = _where(since, until, user_id, table, row_id, action, text, also)
     if up_to is not None:
         where += (" AND " if where else " WHERE ") + "a.seq <= ?"
         params.append(up_to)
@@ -348,7 +361,7 @@ def entries(
         return [AuditRow(*r) for r in conn.exec_driver_sql(sql, (*params, max(0, limit), max(0, offset))).all()]
 
 
-def count(db: Database, **filters: str | None) -> int:
+def count(db: Database, **filters: Any) -> int:
     """How many entries match the filters of :func:`entries` (all of them without filters)."""
     return matching(db, **filters)[0]
 
@@ -363,9 +376,10 @@ def matching(
     row_id: str | None = None,
     action: str | None = None,
     text: str | None = None,
+    also: Sequence[str] = (),
 ) -> tuple[int, int]:
     """``(entries matching, the highest seq among them or 0)`` — the filters of :func:`entries`."""
-    where, params = _where(since, until, user_id, table, row_id, action, text)
+    where, params = _where(since, until, user_id, table, row_id, action, text, also)
     with db.reader() as conn:
         n, high = conn.exec_driver_sql(f"SELECT count(*), max(a.seq) FROM audit_entry a{where}", tuple(params)).one()
     return int(n or 0), int(high or 0)
