@@ -1,6 +1,7 @@
 """The audit trail for the commune operator (issue 6): who did what to which record, when.
 
-Filters (text in the summary or the record id, user, action, table, a range of days), a table that reads the
+Filters (text in the summary — as stored, or as shown: see :func:`codes_for` — or the record id, user, action,
+table, a range of days), a table that reads the
 trail a page at a time in the background (100,000 entries and more: only the rows scrolled to are read),
 "Kiểm tra tính toàn vẹn" (the whole hash chain and the head the server holds, with progress and a verdict)
 and "Xuất…" (CSV for Excel or JSON Lines, written in the background). Every query goes through
