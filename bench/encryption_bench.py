@@ -359,7 +359,7 @@ def _emit_first_sync(
             )
         if floor is not None:
             base = median([f.seconds for f in plain])
-            extra["crypto_floor_s"] = round(floor, 3)
+            extra["crypto_floor_s"] = round(floor, 4)
             extra["floor_ratio"] = round((base + floor) / base, 3)
     emit(
         name,
