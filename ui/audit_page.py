@@ -149,8 +149,9 @@ def _erased_label() -> str:
     return QtCore.QCoreApplication.translate("AuditPage", "the person’s data was erased")
 
 
-def _field(name: str) -> str:
-    return _own_field_labels().get(name) or field_label(name)
+def _field_labels(names: list[str]) -> list[str]:
+    own = _own_field_labels()
+    return [own.get(name) or field_label(name) for name in names]
 
 
 def summary_label(action: str, table: str, summary: str) -> str:
@@ -183,7 +184,7 @@ def summary_label(action: str, table: str, summary: str) -> str:
         return summary.upper()  # the file format: CSV, JSONL
     if action in ("update", "erase") and _FIELD_LIST.fullmatch(summary):
         # the fields a change touched (the unit of work's default summary)
-        return ", ".join(_field(f) for f in summary.split(", "))
+        return ", ".join(_field_labels(summary.split(", ")))
     return summary
 
 
@@ -210,9 +211,9 @@ def codes_for(text: str) -> tuple[str, ...]:
     for code, label in (*scopes.items(), *answers.items()):
         match(label, f"{code}:" if code in scopes else f": {code}")
     match(_erased_label(), f": {erasure_rules.REVOCATION_REASON}")
-    fields = {f for spec in sync_fields.TABLES.values() for f in spec.fields} | set(_own_field_labels())
-    for name in sorted(fields):
-        match(_field(name), name)
+    fields = sorted({f for spec in sync_fields.TABLES.values() for f in spec.fields} | set(_own_field_labels()))
+    for name, label in zip(fields, _field_labels(fields), strict=True):
+        match(label, name)
     return tuple(dict.fromkeys(codes))
 
 
